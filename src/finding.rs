@@ -1,0 +1,117 @@
+//! What a scan produces: findings, and the account of which files were read and which were not.
+//! Reporters render these and nothing else.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A place in a scanned file. `path` is relative to the scan root it was found under, with `/`
+/// separators, so output does not depend on where the repository is checked out.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    pub path: String,
+    /// 1-based line and column (column in characters).
+    pub line: u32,
+    pub column: u32,
+    /// Byte offsets into the file.
+    pub start: u32,
+    pub end: u32,
+}
+
+/// One step of the path personal data takes from its source to the sink.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Hop {
+    pub location: Location,
+    /// What happens here: "`user.email` is read", "passed to `notify` as `address`".
+    pub note: String,
+}
+
+/// The personal data a finding is about.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct DataRef {
+    /// Fides taxonomy key of the category (`user.contact.email`).
+    pub category: String,
+    /// Human name of the category (`Email address`).
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The check ID (`identifier-in-log`): stable, the SARIF `ruleId`.
+    pub check: &'static str,
+    pub severity: Severity,
+    /// One sentence: what flows where.
+    pub message: String,
+    /// Where it is reported: the sink.
+    pub location: Location,
+    /// The personal data that reaches the sink, most specific first.
+    pub data: Vec<DataRef>,
+    /// From source to sink, in order; the last hop is the sink itself.
+    pub path: Vec<Hop>,
+    /// How to fix it.
+    pub help: String,
+    /// Stable across unrelated edits and moves: check, file, data, the sink's normalised code.
+    pub fingerprint: String,
+    /// The reason given in a `privlint: ignore[...]` comment, when the finding is suppressed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<String>,
+}
+
+/// Why a file was not analysed (or only partly).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct SkippedFile {
+    pub path: String,
+    pub reason: String,
+}
+
+/// Files read, per language.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct LanguageCount {
+    pub language: String,
+    pub files: usize,
+    pub lines: usize,
+}
+
+/// The whole result of `privlint check`, as every reporter receives it.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ScanResult {
+    /// Sorted by (path, line, column, check).
+    pub findings: Vec<Finding>,
+    /// Files not analysed, or analysed only in part, with the reason. Sorted by path.
+    pub skipped: Vec<SkippedFile>,
+    /// Sorted by language.
+    pub scanned: Vec<LanguageCount>,
+    /// The roots the scan started from, as given.
+    #[serde(skip)]
+    pub roots: Vec<PathBuf>,
+    /// The text of each file a finding points at, keyed by `Location::path`, so the text
+    /// reporter can show snippets without reading the disk again.
+    #[serde(skip)]
+    pub sources: BTreeMap<String, Arc<str>>,
+}
+
+impl ScanResult {
+    /// Findings that are not suppressed.
+    pub fn active(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.suppressed.is_none())
+    }
+}
