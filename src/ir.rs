@@ -183,9 +183,15 @@ pub enum Expr {
     /// Several values combined into one. What `kind` says decides whether personal data in a
     /// part survives into the whole.
     Compound(Compound),
-    /// A lambda or closure used as a value: its body is analysed as part of the enclosing
-    /// function, its result is the value of `body`.
-    Closure { params: Vec<Param>, body: Box<Expr>, span: Span },
+    /// A lambda or closure used as a value. Its body is analysed with the enclosing function
+    /// (it sees the same variables); a `Stmt::Return` inside `body` returns from the closure,
+    /// not from the function. A closure passed to a method (`users.iter().map(|u| ...)`) gets
+    /// its parameters from the receiver.
+    Closure {
+        params: Vec<Param>,
+        body: Vec<Stmt>,
+        span: Span,
+    },
     /// Anything else: numbers, booleans, `None`, constructs no check needs.
     Other(Span),
 }
