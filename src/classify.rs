@@ -32,8 +32,8 @@ pub struct Classifier {
 }
 
 impl Classifier {
-    pub fn new(rules: &[CategoryRule]) -> Result<Self, String> {
-        let _ = rules;
+    pub fn new(rules: &[CategoryRule], negatives: &[String]) -> Result<Self, String> {
+        let _ = (rules, negatives);
         Ok(Self::default())
     }
     pub fn classify_name(&self, name: &str) -> Option<CategoryId> {
@@ -50,4 +50,8 @@ impl Classifier {
     pub fn categories(&self) -> &[Category] {
         &self.categories
     }
+}
+
+pub fn tokens(name: &str) -> Vec<String> {
+    name.split('_').map(str::to_lowercase).collect()
 }

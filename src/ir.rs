@@ -7,7 +7,9 @@
 use serde::{Deserialize, Serialize};
 
 /// A byte range in one source file (`start..end`), as miette and SARIF want it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 pub struct Span {
     pub start: u32,
     pub end: u32,
@@ -179,7 +181,10 @@ pub enum Expr {
     Place(Place),
     Call(Box<Call>),
     /// A string literal (its value, unescaped where the frontend can).
-    Str { value: String, span: Span },
+    Str {
+        value: String,
+        span: Span,
+    },
     /// Several values combined into one. What `kind` says decides whether personal data in a
     /// part survives into the whole.
     Compound(Compound),

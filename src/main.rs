@@ -1,3 +1,304 @@
-fn main() {
-    println!("Hello, world!");
+//! The command line: parse arguments, call the library, map errors to exit codes.
+//! Exit 0: nothing at or above `--fail-on`; 1: findings; 2: usage, configuration or input error.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use privlint::finding::Severity;
+use privlint::report::{self, Format, RenderOptions};
+use privlint::{ScanOptions, checks, discover::DiscoverOptions, rules::Rules};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "privlint",
+    version,
+    about = "Finds where personal data flows in code: identifiers in logs, undeclared processing."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan files and folders and report findings.
+    Check(CheckArgs),
+    /// Explain a check: what it finds, why it matters, how to fix it.
+    Explain {
+        /// The check ID (`identifier-in-log`); without it, lists the checks.
+        id: Option<String>,
+    },
+    /// List the built-in rules: checks, data categories, log sinks, sanitizers.
+    Rules {
+        /// Only the data categories.
+        #[arg(long)]
+        categories: bool,
+        /// Only the log sinks.
+        #[arg(long)]
+        sinks: bool,
+        /// Only the sanitizers.
+        #[arg(long)]
+        sanitizers: bool,
+        /// Only the checks.
+        #[arg(long)]
+        checks: bool,
+        /// Extra rule directories to load as well.
+        #[arg(long = "rules", value_name = "DIR")]
+        rules_dirs: Vec<PathBuf>,
+    },
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Files and folders to scan.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Only scan paths matching this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    include: Vec<String>,
+    /// Do not scan paths matching this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+    /// Extra rule directories: YAML files with sinks, sanitizers, categories (repeatable).
+    #[arg(long = "rules", value_name = "DIR")]
+    rules_dirs: Vec<PathBuf>,
+    /// Skip files larger than this many bytes (with a note).
+    #[arg(long, value_name = "BYTES", default_value_t = 4 * 1024 * 1024)]
+    max_file_size: u64,
+    /// Exit 1 when a finding at or above this severity is reported.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    fail_on: FailOn,
+    /// Colour in text output: auto, always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Note,
+    Never,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+fn main() -> ExitCode {
+    // A frontend panic is caught per file and reported as a skipped file; keep the default hook
+    // from printing a backtrace-like message on top of that.
+    std::panic::set_hook(Box::new(|_| {}));
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Check(args) => check(&args),
+        Command::Explain { id } => explain(id.as_deref()),
+        Command::Rules {
+            categories,
+            sinks,
+            sanitizers,
+            checks,
+            rules_dirs,
+        } => list_rules(&rules_dirs, categories, sinks, sanitizers, checks),
+    }
+}
+
+fn check(args: &CheckArgs) -> ExitCode {
+    let options = ScanOptions {
+        paths: args.paths.clone(),
+        discover: DiscoverOptions {
+            include: args.include.clone(),
+            exclude: args.exclude.clone(),
+            max_file_size: args.max_file_size,
+        },
+        rules_dirs: args.rules_dirs.clone(),
+    };
+    let result = match privlint::scan(&options) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let rendered = report::render(
+        &result,
+        args.format,
+        &RenderOptions {
+            color,
+            width: terminal_width(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        },
+    );
+    let written = match &args.output {
+        Some(path) => write_atomically(path, rendered.as_bytes()),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(rendered.as_bytes())
+                .and_then(|()| out.flush())
+        }
+    };
+    if let Err(e) = written {
+        let target = args.output.as_ref().map_or_else(
+            || "standard output".to_string(),
+            |p| p.display().to_string(),
+        );
+        eprintln!("error: cannot write {target}: {e}");
+        return ExitCode::from(2);
+    }
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Note => Some(Severity::Note),
+        FailOn::Never => None,
+    };
+    let failing = threshold.is_some_and(|t| result.active().any(|f| f.severity >= t));
+    ExitCode::from(u8::from(failing))
+}
+
+/// Writes to a temporary file beside `path`, then renames it into place, so a reader never sees
+/// a half-written report and a failed run leaves the old one intact.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100)
+}
+
+fn explain(id: Option<&str>) -> ExitCode {
+    match id {
+        None => {
+            println!("Checks (run `privlint explain ID` for one):\n");
+            for c in checks::CHECKS {
+                println!("  {:<22} {:<8} {}", c.id, c.severity.as_str(), c.summary);
+            }
+            ExitCode::SUCCESS
+        }
+        Some(id) => {
+            if let Some(c) = checks::find(id) {
+                println!("{}", privlint::checks::doc_text(c));
+                ExitCode::SUCCESS
+            } else {
+                eprintln!(
+                    "error: no check `{id}`; the checks are: {}",
+                    checks::CHECKS
+                        .iter()
+                        .map(|c| c.id)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                ExitCode::from(2)
+            }
+        }
+    }
+}
+
+fn list_rules(
+    dirs: &[PathBuf],
+    categories: bool,
+    sinks: bool,
+    sanitizers: bool,
+    checks_only: bool,
+) -> ExitCode {
+    let rules = match Rules::load(dirs) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: invalid rules: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let all = !(categories || sinks || sanitizers || checks_only);
+    let mut out = String::new();
+    if all || checks_only {
+        out.push_str("Checks:\n");
+        for c in checks::CHECKS {
+            out.push_str(&format!(
+                "  {:<22} {:<8} {}\n",
+                c.id,
+                c.severity.as_str(),
+                c.summary
+            ));
+        }
+        out.push('\n');
+    }
+    if all || categories {
+        out.push_str("Data categories (Fides taxonomy key, name, flagged in logs):\n");
+        let mut list: Vec<_> = rules.classifier.categories().iter().collect();
+        list.sort_by(|a, b| a.key.cmp(&b.key));
+        for c in list {
+            let kind = if c.identifier {
+                "identifier"
+            } else if c.pseudonymous {
+                "pseudonymous, not flagged"
+            } else {
+                "not flagged"
+            };
+            out.push_str(&format!("  {:<60} {:<32} {kind}\n", c.key, c.name));
+        }
+        out.push('\n');
+    }
+    if all || sinks {
+        out.push_str("Log sinks:\n");
+        for (language, lr) in &rules.languages {
+            for s in &lr.sinks {
+                out.push_str(&format!(
+                    "  {:<8} {:<18} {}\n",
+                    language.name(),
+                    s.id,
+                    s.describe()
+                ));
+            }
+        }
+        out.push('\n');
+    }
+    if all || sanitizers {
+        let mut words: Vec<_> = rules.sanitizer_words.iter().cloned().collect();
+        words.sort();
+        let mut types: Vec<_> = rules.sanitizer_types.iter().cloned().collect();
+        types.sort();
+        out.push_str(&format!(
+            "Sanitizers (words in a callee's name):\n  {}\nRedacting types:\n  {}\n",
+            words.join(", "),
+            types.join(", ")
+        ));
+    }
+    print!("{out}");
+    ExitCode::SUCCESS
 }

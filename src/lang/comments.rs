@@ -13,7 +13,11 @@ pub fn directives(source: &str, markers: &[&str]) -> Vec<Directive> {
             let before = &line[..found];
             let comment_at = markers
                 .iter()
-                .chain(if markers.contains(&"//") { &["/*"][..] } else { &[][..] })
+                .chain(if markers.contains(&"//") {
+                    &["/*"][..]
+                } else {
+                    &[][..]
+                })
                 .filter_map(|m| before.find(m))
                 .min();
             if let Some(comment_at) = comment_at {

@@ -1,0 +1,152 @@
+//! # identifier-in-log
+//!
+//! ## What it finds
+//! A personal identifier (an email address, phone number, name, postal address, national ID such
+//! as the Kazakh IIN, passport number, IP address, device ID, card or bank account number, date
+//! of birth, password, ...) or an object that holds one, reaching a log, print or tracing call
+//! without passing through a sanitizer (hash, mask, redact, anonymise, pseudonymise, encrypt,
+//! truncate). The path may cross functions and files: a helper that logs its parameter is
+//! reported when some caller passes it personal data.
+//!
+//! ## Why it matters
+//! Logs are copied to log shippers, retained for months, read by support staff and third-party
+//! observability vendors, and are rarely covered by erasure requests. An identifier in a log is
+//! personal data processed for a purpose nobody declared, kept past any retention period, and
+//! out of reach of the right to erasure: GDPR Articles 5(1)(b), (c) and (e) (purpose limitation,
+//! data minimisation, storage limitation), Article 17 (erasure) and Article 32 (security);
+//! Kazakhstan's Law on Personal Data and their Protection (Articles 7 and 8: collection and
+//! processing limited to what the purpose needs) and the Digital Code's right to deletion.
+//!
+//! ## Example
+//! ```rust,ignore
+//! fn signup(user: &User) {
+//!     tracing::info!(email = %user.email, "new account");
+//! }
+//! ```
+//!
+//! ## Use instead
+//! ```rust,ignore
+//! fn signup(user: &User) {
+//!     tracing::info!(user_id = %user.id, "new account");          // an internal, pseudonymous key
+//!     tracing::info!(email = %mask_email(&user.email), "new account"); // or a masked form
+//! }
+//! ```
+//!
+//! ## How to fix or suppress
+//! Log an internal ID instead, or pass the value through a sanitizer (a function whose name says
+//! it hashes, masks, redacts, anonymises or encrypts; add your own in `rules/`). For a type that
+//! is logged whole, give it a redacting `Debug`/`__repr__`, or wrap the personal field in a
+//! secret type (`secrecy::SecretString`, pydantic `SecretStr`). Where logging it is deliberate
+//! and lawful, suppress on the line or the line above with a reason:
+//! `// privlint: ignore[identifier-in-log] security audit trail, retained 30 days`.
+
+use super::{Check, Context};
+use crate::finding::{DataRef, Finding, Severity};
+use crate::graph::{At, Origin, Program};
+
+pub static CHECK: Check = Check {
+    id: "identifier-in-log",
+    severity: Severity::Error,
+    summary: "A personal identifier reaches a log, print or tracing call unsanitized.",
+    doc: include_str!("identifier_in_log.rs"),
+    run,
+};
+
+fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
+    let classifier = &cx.program.rules.classifier;
+    let mut out: Vec<Finding> = Vec::new();
+    // One finding per sink call: the hits from several callers are merged.
+    let mut by_sink: std::collections::BTreeMap<&crate::graph::SinkRef, Vec<&crate::graph::Label>> =
+        std::collections::BTreeMap::new();
+    for hit in cx.hits {
+        for label in &hit.labels {
+            let Origin::Data(category) = label.origin else {
+                continue;
+            };
+            if !classifier.category(category).identifier {
+                continue;
+            }
+            by_sink.entry(&hit.sink).or_default().push(label);
+        }
+    }
+    for (sink, mut labels) in by_sink {
+        // Shortest path per category first, then by path text, for a stable choice.
+        labels.sort_by(|a, b| {
+            (category_key(cx.program, a), a.hops.len(), &a.hops).cmp(&(
+                category_key(cx.program, b),
+                b.hops.len(),
+                &b.hops,
+            ))
+        });
+        labels.dedup_by(|a, b| a.origin == b.origin);
+        let data: Vec<DataRef> = labels
+            .iter()
+            .filter_map(|l| match l.origin {
+                Origin::Data(c) => Some(DataRef {
+                    category: classifier.category(c).key.clone(),
+                    name: classifier.category(c).name.clone(),
+                }),
+                Origin::Param(_) => None,
+            })
+            .collect();
+        let primary = labels[0];
+        let names: Vec<String> = data.iter().map(|d| d.name.to_lowercase()).collect();
+        let source_text = primary
+            .hops
+            .first()
+            .map(|h| h.note.clone())
+            .unwrap_or_default();
+        let message = format!(
+            "{} reaches the log call `{}` without a sanitizer ({})",
+            capitalise(&join_names(&names)),
+            sink.callee,
+            source_text
+        );
+        let mut path: Vec<At> = primary.hops.clone();
+        path.push(At {
+            unit: sink.unit,
+            span: sink.span,
+            note: format!("logged by `{}`", sink.callee),
+        });
+        let help = format!(
+            "log an internal ID instead, or sanitize the value first (e.g. `mask_email(..)`, \
+             a salted hash); if this log is deliberate, add \
+             `privlint: ignore[identifier-in-log] <reason>` on the line above"
+        );
+        out.push(crate::findings::build(
+            cx.program,
+            CHECK.id,
+            CHECK.severity,
+            message,
+            sink.unit,
+            sink.span,
+            data,
+            &path,
+            help,
+        ));
+    }
+    out
+}
+
+fn category_key<'a>(program: &'a Program<'_>, label: &crate::graph::Label) -> &'a str {
+    match label.origin {
+        Origin::Data(c) => &program.rules.classifier.category(c).key,
+        Origin::Param(_) => "",
+    }
+}
+
+fn join_names(names: &[String]) -> String {
+    match names {
+        [] => "personal data".into(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}

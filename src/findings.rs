@@ -1,0 +1,192 @@
+//! Turning analysis results into [`Finding`]s: locations, fingerprints, suppressions.
+
+use crate::finding::{DataRef, Finding, Hop, Location, Severity};
+use crate::graph::{At, Program, Unit};
+use crate::ir::Span;
+
+/// 1-based line and character column of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
+    let offset = offset.min(text.len());
+    let mut boundary = offset;
+    while !text.is_char_boundary(boundary) {
+        boundary -= 1;
+    }
+    let before = &text[..boundary];
+    let line = before.bytes().filter(|b| *b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line as u32, column as u32)
+}
+
+pub fn location(unit: &Unit, span: Span) -> Location {
+    let (line, column) = line_col(&unit.text, span.start as usize);
+    Location {
+        path: unit.display.clone(),
+        line,
+        column,
+        start: span.start,
+        end: span.end,
+    }
+}
+
+/// A finding at `span` of `unit`, its path made of `hops`.
+#[allow(clippy::too_many_arguments)] // one constructor for every check; each argument is a field
+pub fn build(
+    program: &Program<'_>,
+    check: &'static str,
+    severity: Severity,
+    message: String,
+    unit: u32,
+    span: Span,
+    data: Vec<DataRef>,
+    hops: &[At],
+    help: String,
+) -> Finding {
+    let u = &program.units[unit as usize];
+    let location = location(u, span);
+    let path = hops
+        .iter()
+        .map(|h| Hop {
+            location: location_of(program, h),
+            note: h.note.clone(),
+        })
+        .collect();
+    let code = u
+        .text
+        .get(span.start as usize..span.end as usize)
+        .unwrap_or_default();
+    let fingerprint = fingerprint(check, &location.path, &data, code);
+    Finding {
+        check,
+        severity,
+        message,
+        location,
+        data,
+        path,
+        help,
+        fingerprint,
+        suppressed: None,
+    }
+}
+
+fn location_of(program: &Program<'_>, at: &At) -> Location {
+    location(&program.units[at.unit as usize], at.span)
+}
+
+/// Stable across unrelated edits and moves: the check, the file, the data and the sink's code
+/// with whitespace removed; not the line number.
+pub fn fingerprint(check: &str, path: &str, data: &[DataRef], code: &str) -> String {
+    // FNV-1a, 64 bit: stable across Rust versions and platforms, unlike `DefaultHasher`.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |bytes: &[u8]| {
+        for b in bytes {
+            hash ^= u64::from(*b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        hash ^= 0xff;
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    };
+    feed(check.as_bytes());
+    feed(path.as_bytes());
+    for d in data {
+        feed(d.category.as_bytes());
+    }
+    let normalised: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    feed(normalised.as_bytes());
+    format!("{hash:016x}")
+}
+
+/// A parsed `privlint: ignore[check, ...] reason` directive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ignore {
+    pub checks: Vec<String>,
+    pub reason: String,
+    /// The line the suppression applies to.
+    pub applies_to: u32,
+    pub line: u32,
+    pub span: Span,
+}
+
+/// The `ignore[...]` directives of a unit.
+pub fn ignores(unit: &Unit) -> Vec<Ignore> {
+    unit.facts
+        .directives
+        .iter()
+        .filter_map(|d| {
+            let rest = d.text.strip_prefix("ignore")?;
+            let rest = rest.trim_start();
+            let (checks, reason) = match rest.strip_prefix('[') {
+                Some(inner) => {
+                    let (list, after) = inner.split_once(']')?;
+                    (
+                        list.split(',')
+                            .map(|c| c.trim().to_string())
+                            .filter(|c| !c.is_empty())
+                            .collect(),
+                        after.trim(),
+                    )
+                }
+                None => (Vec::new(), rest),
+            };
+            let reason = reason
+                .trim_start_matches([':', '-', '—'])
+                .trim()
+                .to_string();
+            Some(Ignore {
+                checks,
+                reason,
+                applies_to: if d.trailing { d.line } else { d.line + 1 },
+                line: d.line,
+                span: d.span,
+            })
+        })
+        .collect()
+}
+
+/// Marks findings covered by an `ignore[...]` directive with a reason as suppressed.
+pub fn apply_suppressions(program: &Program<'_>, findings: &mut [Finding]) {
+    let by_path: std::collections::HashMap<&str, Vec<Ignore>> = program
+        .units
+        .iter()
+        .map(|u| (u.display.as_str(), ignores(u)))
+        .collect();
+    for finding in findings.iter_mut() {
+        let Some(list) = by_path.get(finding.location.path.as_str()) else {
+            continue;
+        };
+        if let Some(ignore) = list.iter().find(|i| {
+            i.applies_to == finding.location.line
+                && !i.reason.is_empty()
+                && i.checks.iter().any(|c| c == finding.check)
+        }) {
+            finding.suppressed = Some(ignore.reason.clone());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let text = "ab\nцвет = x\n";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 3), (2, 1));
+        // After the four Cyrillic letters (8 bytes) and a space.
+        assert_eq!(line_col(text, 3 + 9), (2, 6));
+    }
+
+    #[test]
+    fn fingerprint_ignores_whitespace_but_not_code() {
+        let d = vec![DataRef {
+            category: "user.contact.email".into(),
+            name: "Email".into(),
+        }];
+        let a = fingerprint("identifier-in-log", "a.rs", &d, "info!(\"{}\", e)");
+        let b = fingerprint("identifier-in-log", "a.rs", &d, "info!( \"{}\",\n e )");
+        let c = fingerprint("identifier-in-log", "a.rs", &d, "info!(\"{}\", f)");
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+    }
+}

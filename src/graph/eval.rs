@@ -1,0 +1,901 @@
+//! Evaluating one function: which values carry personal data, statement by statement.
+//!
+//! Each value is a set of [`Label`]s (personal data of a category, or "whatever parameter i
+//! holds"), the type of the value where known, and whether it is known to be clean (a literal,
+//! a sanitizer's result, a boolean). Names are sources too: reading a variable or field named
+//! like personal data (`email`, `user.phone`) yields that category, unless the value is known
+//! clean.
+
+use super::{At, FnId, Label, Origin, ParamSink, Program, SinkHit, SinkKind, SinkRef, Summary};
+use crate::classify::CategoryId;
+use crate::ir::{Call, CompoundKind, Expr, Function, Language, Part, Place, Span, Stmt};
+use crate::rules::{LogSink, place_text};
+use std::collections::HashMap;
+
+/// Longest path kept for a label; longer paths keep their first and last hops.
+const MAX_HOPS: usize = 16;
+/// Most origins kept per value.
+const MAX_LABELS: usize = 12;
+
+#[derive(Clone, Debug, Default)]
+pub struct Value {
+    pub labels: Vec<Label>,
+    pub ty: Option<String>,
+    /// Known to hold no personal data whatever its name says.
+    pub clean: bool,
+}
+
+impl Value {
+    fn clean() -> Self {
+        Value {
+            clean: true,
+            ..Value::default()
+        }
+    }
+
+    fn merge(&mut self, other: Value) {
+        self.clean = self.clean && other.clean;
+        if self.ty.is_none() {
+            self.ty = other.ty;
+        }
+        for label in other.labels {
+            add_label(&mut self.labels, label);
+        }
+    }
+}
+
+fn add_label(labels: &mut Vec<Label>, label: Label) {
+    if let Some(existing) = labels.iter_mut().find(|l| l.origin == label.origin) {
+        if label.hops.len() < existing.hops.len() {
+            *existing = label;
+        }
+        return;
+    }
+    if labels.len() < MAX_LABELS {
+        labels.push(label);
+    }
+}
+
+fn with_hop(mut label: Label, hop: At) -> Label {
+    if label.hops.last() != Some(&hop) {
+        if label.hops.len() >= MAX_HOPS {
+            label.hops.remove(1);
+        }
+        label.hops.push(hop);
+    }
+    label
+}
+
+/// What evaluating one function produced.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub summary: Summary,
+    pub hits: Vec<SinkHit>,
+    /// Functions this one calls (resolved), for the call graph.
+    pub callees: Vec<FnId>,
+}
+
+pub struct Evaluator<'p, 'r> {
+    program: &'p Program<'r>,
+    id: FnId,
+    unit: u32,
+    language: Language,
+    function: &'p Function,
+    summaries: &'p HashMap<FnId, Summary>,
+    globals: Option<&'p HashMap<String, Value>>,
+    pub env: HashMap<String, Value>,
+    out: Outcome,
+    /// Values returned by the closures being evaluated (innermost last).
+    closure_returns: Vec<Value>,
+    depth: usize,
+}
+
+impl<'p, 'r> Evaluator<'p, 'r> {
+    pub fn new(
+        program: &'p Program<'r>,
+        id: FnId,
+        summaries: &'p HashMap<FnId, Summary>,
+        globals: Option<&'p HashMap<String, Value>>,
+    ) -> Self {
+        let function = program.function(id);
+        let mut env = HashMap::new();
+        for (i, param) in function.params.iter().enumerate() {
+            let ty = param
+                .ty
+                .as_deref()
+                .and_then(|t| program.type_in(t))
+                .or_else(|| {
+                    (param.name == "self" || param.name == "cls")
+                        .then(|| function.owner.clone())
+                        .flatten()
+                });
+            env.insert(
+                param.name.clone(),
+                Value {
+                    labels: vec![Label {
+                        origin: Origin::Param(i as u32),
+                        hops: vec![At {
+                            unit: id.unit,
+                            span: param.span,
+                            note: format!("parameter `{}` of `{}`", param.name, function.name),
+                        }],
+                    }],
+                    ty,
+                    clean: false,
+                },
+            );
+        }
+        Evaluator {
+            program,
+            id,
+            unit: id.unit,
+            language: program.units[id.unit as usize].language,
+            function,
+            summaries,
+            globals,
+            env,
+            out: Outcome::default(),
+            closure_returns: Vec::new(),
+            depth: 0,
+        }
+    }
+
+    pub fn run(mut self) -> (Outcome, HashMap<String, Value>) {
+        let mut ret = Value::default();
+        let mut returned = false;
+        for stmt in &self.function.body {
+            if let Some(value) = self.stmt(stmt) {
+                ret.merge(value);
+                returned = true;
+            }
+        }
+        if returned {
+            self.out.summary.ret = ret.labels;
+            self.out.summary.ret_ty = ret.ty;
+        }
+        if let Some(ty) = self.function.ret_ty.as_deref() {
+            let owner = self.function.owner.as_deref();
+            let declared = if crate::rules::type_words(ty).any(|w| w == "Self") {
+                owner.map(str::to_string)
+            } else {
+                self.program.type_in(ty)
+            };
+            if declared.is_some() {
+                self.out.summary.ret_ty = declared;
+            }
+        }
+        self.out.callees.sort();
+        self.out.callees.dedup();
+        (self.out, self.env)
+    }
+
+    /// Evaluates a statement; returns the value of a `return`.
+    fn stmt(&mut self, stmt: &Stmt) -> Option<Value> {
+        match stmt {
+            Stmt::Assign {
+                target,
+                ty,
+                value,
+                span,
+            } => {
+                let mut v = self.expr(value);
+                if let Some(ty) = ty.as_deref().and_then(|t| self.program.type_in(t)) {
+                    v.ty = Some(ty);
+                }
+                let name = place_text(target);
+                let v = Value {
+                    labels: v
+                        .labels
+                        .into_iter()
+                        .map(|l| {
+                            if l.hops
+                                .last()
+                                .is_some_and(|h| h.span == *span || h.span == value.span())
+                            {
+                                l
+                            } else {
+                                with_hop(
+                                    l,
+                                    At {
+                                        unit: self.unit,
+                                        span: target.span,
+                                        note: format!("assigned to `{name}`"),
+                                    },
+                                )
+                            }
+                        })
+                        .collect(),
+                    ..v
+                };
+                // Writing a field of a local adds to what the local holds.
+                if !target.fields.is_empty() {
+                    if let Some(base) = self.env.get_mut(&target.base) {
+                        for l in v
+                            .labels
+                            .iter()
+                            .filter(|l| matches!(l.origin, Origin::Data(_)))
+                        {
+                            add_label(&mut base.labels, l.clone());
+                        }
+                    }
+                }
+                self.env.insert(name, v);
+                None
+            }
+            Stmt::Expr(e) | Stmt::Branch { condition: e, .. } => {
+                self.expr(e);
+                None
+            }
+            Stmt::Return { value, .. } => {
+                let v = self.expr(value);
+                if let Some(closure) = self.closure_returns.last_mut() {
+                    closure.merge(v);
+                    None
+                } else {
+                    Some(v)
+                }
+            }
+        }
+    }
+
+    pub fn expr(&mut self, expr: &Expr) -> Value {
+        if self.depth > crate::lang::MAX_NESTING {
+            return Value::default();
+        }
+        self.depth += 1;
+        let v = match expr {
+            Expr::Place(place) => self.place(place),
+            Expr::Call(call) => self.call(call),
+            Expr::Str { value, span } => self.literal(value, *span),
+            Expr::Compound(c) => match c.kind {
+                CompoundKind::Boolean => {
+                    for part in &c.parts {
+                        self.expr(&part.value);
+                    }
+                    Value::clean()
+                }
+                CompoundKind::Format => {
+                    let mut v = Value::clean();
+                    for part in &c.parts {
+                        let pv = self.formatted(part);
+                        v.merge(pv);
+                    }
+                    v.ty = None;
+                    v
+                }
+                CompoundKind::Concat | CompoundKind::Container | CompoundKind::Other => {
+                    let mut v = Value::clean();
+                    let mut ty = None;
+                    for part in &c.parts {
+                        let pv = self.expr(&part.value);
+                        if ty.is_none() {
+                            ty.clone_from(&pv.ty);
+                        }
+                        v.merge(pv);
+                    }
+                    v.ty = if c.kind == CompoundKind::Concat {
+                        None
+                    } else {
+                        ty
+                    };
+                    v
+                }
+            },
+            Expr::Closure { params, body, .. } => self.closure(params, body, &Value::default()),
+            Expr::Other(_) => Value::clean(),
+        };
+        self.depth -= 1;
+        v
+    }
+
+    fn closure(&mut self, params: &[crate::ir::Param], body: &[Stmt], input: &Value) -> Value {
+        for p in params {
+            let mut v = input.clone();
+            if let Some(ty) = p.ty.as_deref().and_then(|t| self.program.type_in(t)) {
+                v.ty = Some(ty);
+            }
+            self.env.insert(p.name.clone(), v);
+        }
+        self.closure_returns.push(Value::clean());
+        for stmt in body {
+            self.stmt(stmt);
+        }
+        self.closure_returns.pop().unwrap_or_default()
+    }
+
+    fn literal(&self, value: &str, span: Span) -> Value {
+        match self.program.rules.classifier.classify_value(value) {
+            Some(category) => Value {
+                labels: vec![Label {
+                    origin: Origin::Data(category),
+                    hops: vec![At {
+                        unit: self.unit,
+                        span,
+                        note: format!(
+                            "this literal is {}",
+                            article(&self.program.rules.classifier.category(category).name)
+                        ),
+                    }],
+                }],
+                ty: None,
+                clean: false,
+            },
+            None => Value::clean(),
+        }
+    }
+
+    fn name_source(&self, name: &str, shown: &str, span: Span) -> Option<(CategoryId, Label)> {
+        let category = self.program.rules.classifier.classify_name(name)?;
+        Some((
+            category,
+            Label {
+                origin: Origin::Data(category),
+                hops: vec![At {
+                    unit: self.unit,
+                    span,
+                    note: format!(
+                        "`{shown}` holds {} (by its name)",
+                        article(&self.program.rules.classifier.category(category).name)
+                    ),
+                }],
+            },
+        ))
+    }
+
+    fn place(&mut self, place: &Place) -> Value {
+        let text = place_text(place);
+        if let Some(v) = self.env.get(&text) {
+            let mut v = v.clone();
+            if !v.clean {
+                self.add_name_source(&mut v, place.leaf(), &text, place.span);
+            }
+            if place.fields.is_empty() && v.ty.is_none() {
+                v.ty = self.program.type_for_name(&place.base);
+            }
+            return v;
+        }
+        if place.fields.is_empty() {
+            let mut v = self
+                .globals
+                .and_then(|g| g.get(&place.base))
+                .cloned()
+                .unwrap_or_default();
+            if !v.clean {
+                self.add_name_source(&mut v, &place.base, &text, place.span);
+            }
+            if v.ty.is_none() {
+                v.ty = self.program.type_for_name(&place.base);
+            }
+            return v;
+        }
+        // A field read: the longest prefix we know, then the fields after it.
+        let parent = Place {
+            base: place.base.clone(),
+            fields: place.fields[..place.fields.len() - 1].to_vec(),
+            span: place.span,
+        };
+        let field = place.leaf();
+        let base = self.place(&parent);
+        self.field(&base, field, &text, place.span)
+    }
+
+    /// Reading `field` of a value.
+    fn field(&mut self, base: &Value, field: &str, text: &str, span: Span) -> Value {
+        if self.program.rules.dumps.contains(field) {
+            // `user.__dict__`: the whole object's fields.
+            return self.expand(base, Expansion::Serialize, span, text);
+        }
+        if let Some(info) = base.ty.as_deref().and_then(|t| self.program.types.get(t)) {
+            if info.fields.contains(field) {
+                let field_ty = info
+                    .field_types
+                    .get(field)
+                    .and_then(|t| self.program.type_in(t));
+                if let Some(p) = info.personal.iter().find(|p| p.name == field) {
+                    let category = p.category;
+                    return Value {
+                        labels: vec![Label {
+                            origin: Origin::Data(category),
+                            hops: vec![At {
+                                unit: self.unit,
+                                span,
+                                note: format!(
+                                    "`{text}` is read: {}",
+                                    self.program.rules.classifier.category(category).name
+                                ),
+                            }],
+                        }],
+                        ty: field_ty,
+                        clean: false,
+                    };
+                }
+                return Value {
+                    labels: Vec::new(),
+                    ty: field_ty,
+                    clean: field_ty_is_clean(&info.field_types, field, self.program),
+                };
+            }
+        }
+        if let Some((_, label)) = self.name_source(field, text, span) {
+            let mut v = Value::default();
+            add_label(&mut v.labels, label);
+            return v;
+        }
+        // An unknown field of an unknown value: it may hold what the value holds.
+        Value {
+            labels: base.labels.clone(),
+            ty: None,
+            clean: base.clean,
+        }
+    }
+
+    fn add_name_source(&self, v: &mut Value, name: &str, shown: &str, span: Span) {
+        if let Some((category, label)) = self.name_source(name, shown, span) {
+            if !v.labels.iter().any(|l| l.origin == Origin::Data(category)) {
+                add_label(&mut v.labels, label);
+            }
+        }
+    }
+
+    /// A value as formatted into text: a whole object shows its personal fields when its type
+    /// prints them.
+    fn formatted(&mut self, part: &Part) -> Value {
+        let v = self.expr(&part.value);
+        let mode = if part.debug {
+            Expansion::Debug
+        } else {
+            Expansion::Display
+        };
+        let text = expr_text(&part.value);
+        let expanded = self.expand(&v, mode, part.value.span(), &text);
+        let mut out = Value {
+            labels: v.labels,
+            ty: None,
+            clean: v.clean,
+        };
+        for l in expanded.labels {
+            add_label(&mut out.labels, l);
+        }
+        out
+    }
+
+    /// The personal fields of a value's type that `mode` shows.
+    fn expand(&self, v: &Value, mode: Expansion, span: Span, text: &str) -> Value {
+        let Some(info) = v.ty.as_deref().and_then(|t| self.program.types.get(t)) else {
+            return Value::default();
+        };
+        let shows = match mode {
+            Expansion::Debug => info.debug_leaks,
+            Expansion::Display => info.display_leaks,
+            Expansion::Serialize => info.serializes || !info.personal.is_empty(),
+        };
+        if !shows {
+            return Value::clean();
+        }
+        let how = match (mode, self.language) {
+            (Expansion::Debug, Language::Rust) => "whose `Debug` output includes",
+            (Expansion::Display, Language::Rust) => "whose `Display` output includes",
+            (Expansion::Serialize, _) => "serialised with",
+            (_, Language::Python) => "whose text form includes",
+        };
+        let mut out = Value::default();
+        for p in &info.personal {
+            let names: Vec<&str> = info.personal.iter().map(|p| p.name.as_str()).collect();
+            add_label(
+                &mut out.labels,
+                Label {
+                    origin: Origin::Data(p.category),
+                    hops: vec![
+                        At {
+                            unit: p.unit,
+                            span: p.span,
+                            note: format!("field `{}` of `{}`", p.name, info.name),
+                        },
+                        At {
+                            unit: self.unit,
+                            span,
+                            note: format!(
+                                "`{text}` is a `{}`, {how} `{}`",
+                                info.name,
+                                names.join("`, `")
+                            ),
+                        },
+                    ],
+                },
+            );
+        }
+        out
+    }
+
+    fn log_sink(&self, call: &Call) -> Option<&'p LogSink> {
+        let rules = self.program.language_rules(self.unit)?;
+        let loggers = &self.program.units[self.unit as usize].loggers;
+        rules.sinks.iter().find(|s| s.matches(call, loggers))
+    }
+
+    fn call(&mut self, call: &Call) -> Value {
+        let receiver = call.receiver.as_ref().map(|r| self.expr(r));
+        if let Some(sink) = self.log_sink(call) {
+            self.log_call(call, sink);
+            return Value::clean();
+        }
+        // Closures passed to the call see the receiver and the other arguments
+        // (`users.iter().map(|u| ...)`, `map(lambda u: ..., users)`).
+        let mut closure_input = receiver.clone().unwrap_or_default();
+        closure_input.clean = false;
+        let mut args: Vec<Value> = Vec::with_capacity(call.args.len());
+        for a in &call.args {
+            if !matches!(a.value, Expr::Closure { .. }) {
+                let v = if call.is_macro {
+                    self.formatted(a)
+                } else {
+                    self.expr(&a.value)
+                };
+                closure_input.merge(v.clone());
+                args.push(v);
+            } else {
+                args.push(Value::default());
+            }
+        }
+        for (i, a) in call.args.iter().enumerate() {
+            if let Expr::Closure { params, body, .. } = &a.value {
+                args[i] = self.closure(params, body, &closure_input);
+            }
+        }
+        let rules = self.program.rules;
+        if rules.is_sanitizer(&call.name) {
+            return Value::clean();
+        }
+        if rules.drops(call) {
+            return Value::clean();
+        }
+        if rules.dumps.contains(call.name.as_str()) || rules.dumps.contains(call.path.as_str()) {
+            let target = receiver
+                .as_ref()
+                .filter(|r| r.ty.is_some())
+                .or_else(|| args.iter().find(|a| a.ty.is_some()));
+            if let Some(target) = target {
+                let text = call.receiver.as_ref().map_or_else(
+                    || {
+                        call.args
+                            .first()
+                            .map(|a| expr_text(&a.value))
+                            .unwrap_or_default()
+                    },
+                    expr_text,
+                );
+                let mut v = self.expand(target, Expansion::Serialize, call.span, &text);
+                v.merge(target.clone());
+                v.ty = None;
+                return v;
+            }
+        }
+        // `d.get("email")` reads a field like `d["email"]`.
+        if let (
+            Some(recv),
+            Some(Part {
+                value: Expr::Str { value: key, span },
+                ..
+            }),
+        ) = (&receiver, call.args.first())
+        {
+            if rules.getters.contains(call.name.as_str()) && is_identifier(key) {
+                let text = format!(
+                    "{}[{key:?}]",
+                    call.receiver.as_ref().map(expr_text).unwrap_or_default()
+                );
+                return self.field(recv, key, &text, *span);
+            }
+        }
+        // `emails.push(e)`: the receiver now holds what was added.
+        if rules.mutators.contains(call.name.as_str()) {
+            if let Some(Expr::Place(place)) = &call.receiver {
+                let key = place_text(place);
+                let mut added = Value::default();
+                for a in &args {
+                    added.merge(a.clone());
+                }
+                let entry = self.env.entry(key.clone()).or_default();
+                for l in added.labels {
+                    add_label(
+                        &mut entry.labels,
+                        with_hop(
+                            l,
+                            At {
+                                unit: self.unit,
+                                span: call.span,
+                                note: format!("added to `{key}`"),
+                            },
+                        ),
+                    );
+                }
+                if !added.clean {
+                    entry.clean = false;
+                }
+                return Value::clean();
+            }
+        }
+        let receiver_ty = receiver.as_ref().and_then(|r| r.ty.clone());
+        let callees = self.program.resolve(
+            self.id,
+            &call.name,
+            &call.path,
+            call.receiver.as_ref(),
+            receiver_ty.as_deref(),
+        );
+        if !callees.is_empty() {
+            return self.apply_summaries(call, &callees, receiver.as_ref(), &args);
+        }
+        // A project type's constructor, or an associated function on a type.
+        let mut v = Value::default();
+        if let Some(r) = receiver {
+            v.merge(r);
+        }
+        for a in args {
+            v.merge(a);
+        }
+        v.clean = false;
+        if self.program.types.contains_key(&call.name) {
+            v.ty = Some(call.name.clone());
+            v.labels.retain(|l| matches!(l.origin, Origin::Param(_)));
+        } else if let Some(Expr::Place(p)) = &call.receiver {
+            if (p.fields.is_empty() || p.fields == ["objects"])
+                && self.program.types.contains_key(&p.base)
+            {
+                v.ty = Some(p.base.clone());
+            }
+        } else if let Some((owner, _)) = call.path.rsplit_once("::") {
+            let owner = owner.rsplit("::").next().unwrap_or(owner);
+            if self.program.types.contains_key(owner) {
+                v.ty = Some(owner.to_string());
+            }
+        }
+        v
+    }
+
+    fn apply_summaries(
+        &mut self,
+        call: &Call,
+        callees: &[FnId],
+        receiver: Option<&Value>,
+        args: &[Value],
+    ) -> Value {
+        let mut result = Value::default();
+        for &callee in callees {
+            self.out.callees.push(callee);
+            let f = self.program.function(callee);
+            let bound = bind_arguments(f, call, receiver, args);
+            let Some(summary) = self.summaries.get(&callee) else {
+                continue;
+            };
+            for label in &summary.ret {
+                match label.origin {
+                    Origin::Data(_) => add_label(
+                        &mut result.labels,
+                        with_hop(
+                            label.clone(),
+                            At {
+                                unit: self.unit,
+                                span: call.span,
+                                note: format!("returned by `{}`", f.name),
+                            },
+                        ),
+                    ),
+                    Origin::Param(i) => {
+                        if let Some((arg, _)) = bound.get(i as usize).and_then(|b| b.as_ref()) {
+                            for l in &arg.labels {
+                                let mut l = l.clone();
+                                l = with_hop(
+                                    l,
+                                    At {
+                                        unit: self.unit,
+                                        span: call.span,
+                                        note: format!("passes through `{}`", f.name),
+                                    },
+                                );
+                                add_label(&mut result.labels, l);
+                            }
+                        }
+                    }
+                }
+            }
+            if result.ty.is_none() {
+                result.ty.clone_from(&summary.ret_ty);
+            }
+            for ps in &summary.sinks {
+                let Some((arg, arg_span)) = bound.get(ps.param as usize).and_then(|b| b.as_ref())
+                else {
+                    continue;
+                };
+                let param_name = f
+                    .params
+                    .get(ps.param as usize)
+                    .map_or("?", |p| p.name.as_str());
+                let entry = At {
+                    unit: self.unit,
+                    span: *arg_span,
+                    note: format!("passed to `{}` as `{param_name}`", f.name),
+                };
+                let mut data = Vec::new();
+                for l in &arg.labels {
+                    let mut l = with_hop(l.clone(), entry.clone());
+                    for h in &ps.hops {
+                        l = with_hop(l, h.clone());
+                    }
+                    match l.origin {
+                        Origin::Data(_) => data.push(l),
+                        Origin::Param(p) => self.out.summary.sinks.push(ParamSink {
+                            param: p,
+                            sink: ps.sink.clone(),
+                            hops: l.hops,
+                        }),
+                    }
+                }
+                if !data.is_empty() {
+                    self.out.hits.push(SinkHit {
+                        sink: ps.sink.clone(),
+                        labels: data,
+                    });
+                }
+            }
+        }
+        result
+    }
+
+    /// A call that writes its arguments to a log.
+    fn log_call(&mut self, call: &Call, sink: &LogSink) {
+        let sink_ref = SinkRef {
+            unit: self.unit,
+            span: call.span,
+            callee: if call.is_macro {
+                format!("{}!", call.path)
+            } else {
+                call.path.clone()
+            },
+            kind: SinkKind::Log,
+        };
+        let mut logged = Value::default();
+        for (i, part) in call.args.iter().enumerate() {
+            if sink.skip_first && i == 0 {
+                self.expr(&part.value);
+                continue;
+            }
+            if part
+                .key
+                .as_deref()
+                .is_some_and(|k| sink.skip_keywords.contains(k))
+            {
+                self.expr(&part.value);
+                continue;
+            }
+            // Python's logging and print turn objects into text with str(); keyword arguments
+            // of structured loggers are rendered with repr().
+            let debug = part.debug || (self.language == Language::Python && part.key.is_some());
+            let mut v = self.formatted(&Part {
+                key: part.key.clone(),
+                value: part.value.clone(),
+                debug,
+            });
+            if let Some(key) = part.key.as_deref() {
+                if !v.clean && !matches!(part.value, Expr::Str { .. }) {
+                    let leaf = key.rsplit('.').next().unwrap_or(key);
+                    self.add_name_source(&mut v, leaf, key, part.value.span());
+                }
+            }
+            logged.merge(v);
+        }
+        let mut data = Vec::new();
+        for label in logged.labels {
+            match label.origin {
+                Origin::Data(_) => data.push(label),
+                Origin::Param(p) => self.out.summary.sinks.push(ParamSink {
+                    param: p,
+                    sink: sink_ref.clone(),
+                    hops: label.hops,
+                }),
+            }
+        }
+        if !data.is_empty() {
+            self.out.hits.push(SinkHit {
+                sink: sink_ref,
+                labels: data,
+            });
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Expansion {
+    Debug,
+    Display,
+    Serialize,
+}
+
+/// Each parameter of `f` with the value the call passes to it and where.
+fn bind_arguments(
+    f: &Function,
+    call: &Call,
+    receiver: Option<&Value>,
+    args: &[Value],
+) -> Vec<Option<(Value, Span)>> {
+    let mut bound: Vec<Option<(Value, Span)>> = vec![None; f.params.len()];
+    let has_self = f
+        .params
+        .first()
+        .is_some_and(|p| p.name == "self" || p.name == "cls");
+    let mut next = 0;
+    if has_self {
+        // `obj.method(x)`: the receiver is `self`. `Type::method(obj, x)`: the first argument is.
+        if let (Some(r), Some(expr)) = (receiver, call.receiver.as_ref()) {
+            if !f.params.is_empty() {
+                bound[0] = Some((r.clone(), expr.span()));
+            }
+            next = 1;
+        }
+    }
+    for (part, value) in call.args.iter().zip(args) {
+        let index = match &part.key {
+            Some(key) => f.params.iter().position(|p| &p.name == key),
+            None => {
+                let i = next;
+                next += 1;
+                Some(i)
+            }
+        };
+        if let Some(i) = index.filter(|i| *i < bound.len()) {
+            bound[i] = Some((value.clone(), part.value.span()));
+        }
+    }
+    bound
+}
+
+fn field_ty_is_clean(
+    field_types: &HashMap<String, String>,
+    field: &str,
+    program: &Program<'_>,
+) -> bool {
+    // A field of a known type that is not personal is clean, unless it holds an object.
+    field_types
+        .get(field)
+        .is_none_or(|t| program.type_in(t).is_none())
+}
+
+fn is_identifier(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+}
+
+/// A short text for an expression, for messages (`user.email`, `mask(...)`).
+pub fn expr_text(expr: &Expr) -> String {
+    match expr {
+        Expr::Place(p) => place_text(p),
+        Expr::Call(c) => {
+            let bang = if c.is_macro { "!" } else { "" };
+            format!("{}{bang}(...)", c.path)
+        }
+        Expr::Str { value, .. } => format!("{:?}", truncate(value, 40)),
+        Expr::Compound(_) | Expr::Closure { .. } | Expr::Other(_) => "the value".to_string(),
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let head: String = s.chars().take(max).collect();
+        format!("{head}…")
+    }
+}
+
+/// "an email address", "a phone number".
+pub fn article(name: &str) -> String {
+    let lower = name.to_lowercase();
+    let first = lower.chars().next().unwrap_or('x');
+    if "aeio".contains(first) {
+        format!("an {lower}")
+    } else {
+        format!("a {lower}")
+    }
+}

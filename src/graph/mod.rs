@@ -1,0 +1,701 @@
+//! The flow graph: where personal data goes, across functions and files.
+//!
+//! Built in three steps over the facts of every file:
+//! 1. **Index** ([`Program::new`]): functions by name, types with their personal fields and how
+//!    they print themselves, logger names per file.
+//! 2. **Call graph** ([`calls`]): every function is evaluated once without callee summaries to
+//!    learn which functions it calls; the call graph (petgraph) is split into strongly connected
+//!    components, callees first.
+//! 3. **Propagation** ([`eval`]): functions are evaluated in that order, each producing a
+//!    [`Summary`] (which parameters reach its return value and which reach a sink) that its
+//!    callers apply at their call sites. Recursive components iterate to a fixed point.
+//!
+//! The result is a list of [`SinkHit`]s: personal data of a category reaching a sink, with the
+//! path it took. Checks turn those into findings.
+
+pub mod calls;
+pub mod eval;
+
+use crate::classify::CategoryId;
+use crate::ir::{Expr, FileFacts, Function, Language, Span, Stmt};
+use crate::rules::{LanguageRules, Rules, place_text};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// One analysed file.
+pub struct Unit {
+    pub display: String,
+    pub language: Language,
+    pub text: Arc<str>,
+    pub facts: FileFacts,
+    /// Module path segments derived from the file path (`app/services/users.py` →
+    /// `[app, services, users]`), used to pick between functions of the same name.
+    pub module: Vec<String>,
+    /// Names bound to a logger in this file (`logger`, `self.log`).
+    pub loggers: HashSet<String>,
+}
+
+/// Index of a function: (unit, function index in that unit's facts).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FnId {
+    pub unit: u32,
+    pub index: u32,
+}
+
+/// A personal field of a type.
+#[derive(Clone, Debug)]
+pub struct PersonalField {
+    pub name: String,
+    pub category: CategoryId,
+    pub unit: u32,
+    pub span: Span,
+}
+
+/// What the analysis knows about a struct or class.
+#[derive(Clone, Debug, Default)]
+pub struct TypeInfo {
+    pub name: String,
+    /// Fields whose names classify as personal data and whose type does not hide them.
+    pub personal: Vec<PersonalField>,
+    /// Field name → declared type, for nested objects (`order.customer`).
+    pub field_types: HashMap<String, String>,
+    /// All declared field names.
+    pub fields: HashSet<String>,
+    /// Formatting with the debug representation (`{:?}`, `!r`) shows the personal fields.
+    pub debug_leaks: bool,
+    /// Formatting for display (`{}`, `str()`, `%s`) shows them.
+    pub display_leaks: bool,
+    /// Serialising it (`serde_json::to_string`, `asdict`) writes them.
+    pub serializes: bool,
+}
+
+/// A place in the code on a data path.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct At {
+    pub unit: u32,
+    pub span: Span,
+    pub note: String,
+}
+
+/// Where a value's personal data comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Origin {
+    /// Personal data of this category.
+    Data(CategoryId),
+    /// Whatever the caller passes as this parameter.
+    Param(u32),
+}
+
+/// One origin of a value, with the path from it to here.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub origin: Origin,
+    pub hops: Vec<At>,
+}
+
+/// A sink call site.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SinkRef {
+    pub unit: u32,
+    pub span: Span,
+    /// The callee as written, with `!` for macros (`info!`, `logger.info`).
+    pub callee: String,
+    /// Which kind of sink (`log`).
+    pub kind: SinkKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SinkKind {
+    Log,
+}
+
+/// A parameter of a function that reaches a sink.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParamSink {
+    pub param: u32,
+    pub sink: SinkRef,
+    /// From the parameter to the sink.
+    pub hops: Vec<At>,
+}
+
+/// What callers need to know about a function.
+#[derive(Clone, Debug, Default)]
+pub struct Summary {
+    /// Origins that reach the return value.
+    pub ret: Vec<Label>,
+    /// The type of the return value, where known.
+    pub ret_ty: Option<String>,
+    /// Parameters that reach a sink.
+    pub sinks: Vec<ParamSink>,
+}
+
+impl Summary {
+    /// The part of a summary that decides callers' results; paths are left out so the fixed
+    /// point is reached on facts, not on which of two equal paths was kept.
+    fn shape(&self) -> (Vec<Origin>, Option<&str>, Vec<(u32, &SinkRef)>) {
+        let mut ret: Vec<Origin> = self.ret.iter().map(|l| l.origin).collect();
+        ret.sort();
+        let mut sinks: Vec<(u32, &SinkRef)> =
+            self.sinks.iter().map(|s| (s.param, &s.sink)).collect();
+        sinks.sort();
+        (ret, self.ret_ty.as_deref(), sinks)
+    }
+}
+
+/// Personal data that reaches a sink.
+#[derive(Clone, Debug)]
+pub struct SinkHit {
+    pub sink: SinkRef,
+    /// Only `Origin::Data` labels, each with its full path (the sink is not among the hops).
+    pub labels: Vec<Label>,
+}
+
+/// The whole program as the analysis sees it.
+pub struct Program<'r> {
+    pub rules: &'r Rules,
+    pub units: Vec<Unit>,
+    pub types: HashMap<String, TypeInfo>,
+    functions_by_name: HashMap<String, Vec<FnId>>,
+}
+
+/// Names of methods so common in standard libraries that a call to one on a value of unknown
+/// type is not taken to be a call to the project's own method of that name.
+const GENERIC_METHODS: &[&str] = &[
+    "new",
+    "get",
+    "set",
+    "clone",
+    "to_string",
+    "to_owned",
+    "into",
+    "from",
+    "len",
+    "iter",
+    "into_iter",
+    "map",
+    "unwrap",
+    "expect",
+    "push",
+    "insert",
+    "remove",
+    "update",
+    "run",
+    "call",
+    "write",
+    "read",
+    "open",
+    "close",
+    "format",
+    "join",
+    "split",
+    "strip",
+    "lower",
+    "upper",
+    "items",
+    "keys",
+    "values",
+    "append",
+    "extend",
+    "add",
+    "info",
+    "debug",
+    "warn",
+    "error",
+    "default",
+    "as_ref",
+    "as_str",
+    "borrow",
+    "lock",
+    "send",
+    "recv",
+    "next",
+    "filter",
+    "collect",
+    "encode",
+    "decode",
+    "copy",
+    "replace",
+    "find",
+    "parse",
+    "hash",
+    "eq",
+    "cmp",
+    "fmt",
+    "__init__",
+    "__str__",
+    "__repr__",
+    "__eq__",
+    "save",
+    "delete",
+    "create",
+    "execute",
+    "commit",
+    "query",
+    "fetch",
+    "load",
+    "dump",
+    "dumps",
+    "loads",
+    "json",
+    "text",
+    "content",
+    "post",
+    "put",
+    "patch",
+    "emit",
+    "handle",
+    "process",
+    "validate",
+    "build",
+    "serialize",
+    "deserialize",
+];
+
+impl<'r> Program<'r> {
+    pub fn new(rules: &'r Rules, units: Vec<Unit>) -> Self {
+        let mut functions_by_name: HashMap<String, Vec<FnId>> = HashMap::new();
+        for (u, unit) in units.iter().enumerate() {
+            for (i, f) in unit.facts.functions.iter().enumerate() {
+                if f.is_module_body {
+                    continue;
+                }
+                functions_by_name
+                    .entry(f.name.clone())
+                    .or_default()
+                    .push(FnId {
+                        unit: u as u32,
+                        index: i as u32,
+                    });
+            }
+        }
+        let mut program = Program {
+            rules,
+            units,
+            types: HashMap::new(),
+            functions_by_name,
+        };
+        program.types = program.index_types();
+        program
+    }
+
+    pub fn function(&self, id: FnId) -> &Function {
+        &self.units[id.unit as usize].facts.functions[id.index as usize]
+    }
+
+    pub fn all_functions(&self) -> Vec<FnId> {
+        let mut out = Vec::new();
+        for (u, unit) in self.units.iter().enumerate() {
+            for i in 0..unit.facts.functions.len() {
+                out.push(FnId {
+                    unit: u as u32,
+                    index: i as u32,
+                });
+            }
+        }
+        out
+    }
+
+    pub fn language_rules(&self, unit: u32) -> Option<&LanguageRules> {
+        self.rules.language(self.units[unit as usize].language)
+    }
+
+    /// The project type a declared type names (`Option<&User>` → `User`), if any.
+    pub fn type_in(&self, ty: &str) -> Option<String> {
+        let mut found = None;
+        for word in crate::rules::type_words(ty) {
+            if word == "Self" {
+                continue;
+            }
+            if self.types.contains_key(word) {
+                found = Some(word.to_string());
+            }
+        }
+        found
+    }
+
+    /// The type a variable's name suggests (`customer`, `current_user`, `users` → `User`), when
+    /// the project defines one by that name that holds personal data.
+    pub fn type_for_name(&self, name: &str) -> Option<String> {
+        let tokens = crate::classify::tokens(name);
+        let last = tokens.last()?;
+        let singular = last
+            .strip_suffix('s')
+            .filter(|s| s.len() > 2)
+            .unwrap_or(last);
+        for candidate in [last.as_str(), singular] {
+            let mut chars = candidate.chars();
+            let first = chars.next()?;
+            let type_name: String = first.to_uppercase().chain(chars).collect();
+            if self
+                .types
+                .get(&type_name)
+                .is_some_and(|t| !t.personal.is_empty())
+            {
+                return Some(type_name);
+            }
+        }
+        None
+    }
+
+    /// Candidate functions for a call, by name, receiver and path.
+    pub fn resolve(
+        &self,
+        caller: FnId,
+        name: &str,
+        path: &str,
+        receiver: Option<&Expr>,
+        receiver_ty: Option<&str>,
+    ) -> Vec<FnId> {
+        let Some(candidates) = self.functions_by_name.get(name) else {
+            return Vec::new();
+        };
+        let caller_fn = self.function(caller);
+        let unit = &self.units[caller.unit as usize];
+        let owner_is = |id: &FnId, owner: &str| self.function(*id).owner.as_deref() == Some(owner);
+        let pick = |ids: Vec<FnId>| -> Vec<FnId> { if ids.len() <= 3 { ids } else { Vec::new() } };
+        match receiver {
+            Some(Expr::Place(place))
+                if place.fields.is_empty()
+                    && (place.base == "self" || place.base == "cls" || place.base == "Self") =>
+            {
+                let Some(owner) = caller_fn.owner.as_deref() else {
+                    return Vec::new();
+                };
+                let same: Vec<FnId> = candidates
+                    .iter()
+                    .copied()
+                    .filter(|id| owner_is(id, owner))
+                    .collect();
+                // A method defined in a base class: fall back to a unique method of that name.
+                if same.is_empty()
+                    && candidates.len() == 1
+                    && self.function(candidates[0]).owner.is_some()
+                {
+                    return candidates.clone();
+                }
+                prefer_unit(same, caller.unit)
+            }
+            Some(receiver) => {
+                if let Some(ty) = receiver_ty {
+                    let typed: Vec<FnId> = candidates
+                        .iter()
+                        .copied()
+                        .filter(|id| owner_is(id, ty))
+                        .collect();
+                    if !typed.is_empty() {
+                        return prefer_unit(typed, caller.unit);
+                    }
+                }
+                if let Expr::Place(place) = receiver {
+                    // `Type.method(...)` / `module.function(...)`
+                    if place.fields.is_empty() {
+                        let by_owner: Vec<FnId> = candidates
+                            .iter()
+                            .copied()
+                            .filter(|id| owner_is(id, &place.base))
+                            .collect();
+                        if !by_owner.is_empty() {
+                            return by_owner;
+                        }
+                        if let Some(import) =
+                            unit.facts.imports.iter().find(|i| i.alias == place.base)
+                        {
+                            let free: Vec<FnId> = candidates
+                                .iter()
+                                .copied()
+                                .filter(|id| self.function(*id).owner.is_none())
+                                .collect();
+                            return pick(self.prefer_module(free, &import.path));
+                        }
+                    }
+                }
+                if GENERIC_METHODS.contains(&name) {
+                    return Vec::new();
+                }
+                let methods: Vec<FnId> = candidates
+                    .iter()
+                    .copied()
+                    .filter(|id| self.function(*id).owner.is_some())
+                    .collect();
+                if methods.len() == 1 {
+                    methods
+                } else {
+                    Vec::new()
+                }
+            }
+            None => {
+                let segments: Vec<&str> = path.split("::").collect();
+                if segments.len() >= 2 {
+                    let qualifier = segments[segments.len() - 2];
+                    let by_owner: Vec<FnId> = candidates
+                        .iter()
+                        .copied()
+                        .filter(|id| owner_is(id, qualifier))
+                        .collect();
+                    if !by_owner.is_empty() {
+                        return prefer_unit(by_owner, caller.unit);
+                    }
+                    if qualifier == "Self" {
+                        if let Some(owner) = caller_fn.owner.as_deref() {
+                            return candidates
+                                .iter()
+                                .copied()
+                                .filter(|id| owner_is(id, owner))
+                                .collect();
+                        }
+                    }
+                    let free: Vec<FnId> = candidates
+                        .iter()
+                        .copied()
+                        .filter(|id| self.function(*id).owner.is_none())
+                        .collect();
+                    return pick(
+                        self.prefer_module(free, &segments[..segments.len() - 1].join("::")),
+                    );
+                }
+                let free: Vec<FnId> = candidates
+                    .iter()
+                    .copied()
+                    .filter(|id| self.function(*id).owner.is_none())
+                    .collect();
+                if free.iter().any(|id| id.unit == caller.unit) {
+                    return free
+                        .into_iter()
+                        .filter(|id| id.unit == caller.unit)
+                        .collect();
+                }
+                if let Some(import) = unit.facts.imports.iter().find(|i| i.alias == name) {
+                    return pick(self.prefer_module(free, &import.path));
+                }
+                pick(free)
+            }
+        }
+    }
+
+    /// Of several functions, those whose file's module path best matches an import path.
+    fn prefer_module(&self, ids: Vec<FnId>, import_path: &str) -> Vec<FnId> {
+        if ids.len() <= 1 {
+            return ids;
+        }
+        let wanted: Vec<&str> = import_path
+            .split(['.', ':'])
+            .filter(|s| !s.is_empty() && *s != "crate" && *s != "super" && *s != "self")
+            .collect();
+        let score = |id: &FnId| {
+            let module = &self.units[id.unit as usize].module;
+            wanted
+                .iter()
+                .filter(|w| module.iter().any(|m| m == *w))
+                .count()
+        };
+        let best = ids.iter().map(score).max().unwrap_or(0);
+        if best == 0 {
+            return ids;
+        }
+        ids.into_iter().filter(|id| score(id) == best).collect()
+    }
+
+    fn index_types(&self) -> HashMap<String, TypeInfo> {
+        let classifier = &self.rules.classifier;
+        let mut types: HashMap<String, TypeInfo> = HashMap::new();
+        let mut traits: HashMap<String, (HashSet<String>, Language)> = HashMap::new();
+        for (u, unit) in self.units.iter().enumerate() {
+            for def in &unit.facts.types {
+                let info = types.entry(def.name.clone()).or_insert_with(|| TypeInfo {
+                    name: def.name.clone(),
+                    ..TypeInfo::default()
+                });
+                let entry = traits
+                    .entry(def.name.clone())
+                    .or_insert_with(|| (HashSet::new(), unit.language));
+                entry.0.extend(def.traits.iter().cloned());
+                for field in &def.fields {
+                    if !info.fields.insert(field.name.clone()) {
+                        continue;
+                    }
+                    if let Some(ty) = &field.ty {
+                        info.field_types.insert(field.name.clone(), ty.clone());
+                        if self.rules.is_sanitizer_type(ty) {
+                            continue;
+                        }
+                    }
+                    if let Some(category) = classifier.classify_name(&field.name) {
+                        info.personal.push(PersonalField {
+                            name: field.name.clone(),
+                            category,
+                            unit: u as u32,
+                            span: field.span,
+                        });
+                    }
+                }
+            }
+        }
+        // Base classes: a class inherits the personal fields of a project class it derives from.
+        let names: Vec<String> = types.keys().cloned().collect();
+        for name in &names {
+            let bases: Vec<String> = traits[name]
+                .0
+                .iter()
+                .filter(|t| *t != name && types.contains_key(*t))
+                .cloned()
+                .collect();
+            for base in bases {
+                let inherited = types[&base].personal.clone();
+                let info = types.get_mut(name).expect("indexed above");
+                for field in inherited {
+                    if !info.personal.iter().any(|p| p.name == field.name) {
+                        info.personal.push(field);
+                    }
+                }
+            }
+        }
+        for name in &names {
+            let (type_traits, language) = &traits[name];
+            let Some(lang) = self.rules.language(*language) else {
+                continue;
+            };
+            let manual = self.manual_repr_leaks(name);
+            let info = types.get_mut(name).expect("indexed above");
+            let derived = |set: &HashSet<String>| type_traits.iter().any(|t| set.contains(t));
+            match language {
+                Language::Rust => {
+                    // A hand-written Debug is trusted to redact; a hand-written Display is read.
+                    info.debug_leaks =
+                        derived(&lang.repr_debug) && !type_traits.contains("impl:Debug");
+                    info.display_leaks = derived(&lang.repr_display)
+                        || (type_traits.contains("impl:Display") && manual);
+                }
+                Language::Python => {
+                    let custom = type_traits.contains("impl:__repr__")
+                        || type_traits.contains("impl:__str__");
+                    let leaks = if custom {
+                        manual
+                    } else {
+                        derived(&lang.repr_debug)
+                    };
+                    info.debug_leaks = leaks;
+                    info.display_leaks = leaks;
+                }
+            }
+            info.serializes = derived(&lang.repr_serialize);
+            if info.personal.is_empty() {
+                info.debug_leaks = false;
+                info.display_leaks = false;
+            }
+        }
+        types
+    }
+
+    /// Whether a hand-written `fmt`/`__repr__`/`__str__` of a type reads a personal field of
+    /// `self` outside a sanitizer call.
+    fn manual_repr_leaks(&self, type_name: &str) -> bool {
+        for unit in &self.units {
+            for f in &unit.facts.functions {
+                if f.owner.as_deref() != Some(type_name)
+                    || !matches!(f.name.as_str(), "fmt" | "__repr__" | "__str__")
+                {
+                    continue;
+                }
+                if f.body
+                    .iter()
+                    .any(|s| stmt_reads_personal_self(self.rules, s))
+                {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+}
+
+fn prefer_unit(ids: Vec<FnId>, unit: u32) -> Vec<FnId> {
+    if ids.iter().any(|id| id.unit == unit) {
+        ids.into_iter().filter(|id| id.unit == unit).collect()
+    } else if ids.len() <= 3 {
+        ids
+    } else {
+        Vec::new()
+    }
+}
+
+fn stmt_reads_personal_self(rules: &Rules, stmt: &Stmt) -> bool {
+    match stmt {
+        Stmt::Assign { value, .. } | Stmt::Return { value, .. } | Stmt::Expr(value) => {
+            expr_reads_personal_self(rules, value, 0)
+        }
+        Stmt::Branch { .. } => false,
+    }
+}
+
+fn expr_reads_personal_self(rules: &Rules, expr: &Expr, depth: usize) -> bool {
+    if depth > crate::lang::MAX_NESTING {
+        return false;
+    }
+    match expr {
+        Expr::Place(p) => {
+            p.base == "self"
+                && p.fields.first().is_some_and(|f| {
+                    rules
+                        .classifier
+                        .classify_name(f)
+                        .is_some_and(|c| rules.classifier.category(c).identifier)
+                })
+        }
+        Expr::Call(call) => {
+            if rules.is_sanitizer(&call.name) {
+                return false;
+            }
+            call.receiver
+                .as_ref()
+                .is_some_and(|r| expr_reads_personal_self(rules, r, depth + 1))
+                || call
+                    .args
+                    .iter()
+                    .any(|a| expr_reads_personal_self(rules, &a.value, depth + 1))
+        }
+        Expr::Compound(c) => c
+            .parts
+            .iter()
+            .any(|p| expr_reads_personal_self(rules, &p.value, depth + 1)),
+        Expr::Closure { body, .. } => body.iter().any(|s| stmt_reads_personal_self(rules, s)),
+        Expr::Str { .. } | Expr::Other(_) => false,
+    }
+}
+
+/// Module path segments of a file (`src/accounts/mod.rs` → `[accounts]`).
+pub fn module_of(display: &str) -> Vec<String> {
+    let mut parts: Vec<String> = display.split('/').map(str::to_string).collect();
+    if let Some(last) = parts.last_mut() {
+        if let Some((stem, _)) = last.rsplit_once('.') {
+            *last = stem.to_string();
+        }
+    }
+    parts.retain(|p| {
+        !matches!(
+            p.as_str(),
+            "src" | "mod" | "lib" | "main" | "__init__" | "." | ".." | ""
+        )
+    });
+    parts
+}
+
+/// Names bound to loggers in a file: targets of assignments from a logger factory.
+pub fn loggers_of(facts: &FileFacts, rules: Option<&LanguageRules>) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let Some(rules) = rules else { return out };
+    for f in &facts.functions {
+        for stmt in &f.body {
+            if let Stmt::Assign {
+                target,
+                value: Expr::Call(call),
+                ..
+            } = stmt
+            {
+                if rules.sinks.iter().any(|s| s.is_factory(call)) {
+                    out.insert(place_text(target));
+                }
+            }
+        }
+    }
+    out
+}

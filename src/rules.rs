@@ -1,0 +1,483 @@
+//! Rules are data: the YAML files under `rules/` (built in) and any `--rules DIR` a user adds.
+//! They are read into serde structs that reject unknown keys, then compiled once into matchers.
+
+use crate::classify::{CategoryRule, Classifier};
+use crate::ir::{Call, Expr, Language};
+use regex::Regex;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// The built-in rule files, embedded so the binary works from anywhere.
+const BUILTIN: &[(&str, &str)] = &[
+    (
+        "rules/categories.yml",
+        include_str!("../rules/categories.yml"),
+    ),
+    (
+        "rules/sanitizers.yml",
+        include_str!("../rules/sanitizers.yml"),
+    ),
+    (
+        "rules/sinks/rust.yml",
+        include_str!("../rules/sinks/rust.yml"),
+    ),
+    (
+        "rules/sinks/python.yml",
+        include_str!("../rules/sinks/python.yml"),
+    ),
+];
+
+/// One rules file as written. Every section is optional, so a user's file may add just a sink.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFile {
+    /// The language `log_sinks` and `repr` apply to.
+    #[serde(default)]
+    pub language: Option<Language>,
+    #[serde(default)]
+    pub categories: Vec<CategoryRule>,
+    /// Words that make a name not personal data (`template`, `count`).
+    #[serde(default)]
+    pub negatives: Vec<String>,
+    #[serde(default)]
+    pub log_sinks: Vec<LogSinkRule>,
+    #[serde(default)]
+    pub repr: Option<ReprRule>,
+    #[serde(default)]
+    pub sanitizers: Option<SanitizerRule>,
+    #[serde(default)]
+    pub propagation: Option<PropagationRule>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSinkRule {
+    pub id: String,
+    #[serde(default)]
+    pub macros: Vec<String>,
+    #[serde(default)]
+    pub functions: Vec<String>,
+    #[serde(default)]
+    pub receivers: Vec<String>,
+    #[serde(default)]
+    pub factories: Vec<String>,
+    #[serde(default)]
+    pub methods: Vec<String>,
+    #[serde(default)]
+    pub skip_first: bool,
+    #[serde(default)]
+    pub skip_keywords: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReprRule {
+    #[serde(default)]
+    pub debug: Vec<String>,
+    #[serde(default)]
+    pub display: Vec<String>,
+    #[serde(default)]
+    pub serialize: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SanitizerRule {
+    #[serde(default)]
+    pub words: Vec<String>,
+    #[serde(default)]
+    pub types: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PropagationRule {
+    #[serde(default)]
+    pub drops: Vec<String>,
+    #[serde(default)]
+    pub drop_words: Vec<String>,
+    #[serde(default)]
+    pub mutators: Vec<String>,
+    #[serde(default)]
+    pub dumps: Vec<String>,
+    #[serde(default)]
+    pub getters: Vec<String>,
+}
+
+/// A problem in a rules file: which file, where, what.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{path}:{line}:{column}: {message}")]
+pub struct RuleError {
+    pub path: String,
+    pub line: u64,
+    pub column: u64,
+    pub message: String,
+}
+
+/// A log sink compiled for matching.
+#[derive(Debug)]
+pub struct LogSink {
+    pub id: String,
+    macros: Vec<String>,
+    functions: Vec<String>,
+    receivers: Vec<Regex>,
+    factories: Vec<String>,
+    methods: HashSet<String>,
+    pub skip_first: bool,
+    pub skip_keywords: HashSet<String>,
+}
+
+/// Everything the analysis needs from the rules, per language where it differs.
+#[derive(Debug, Default)]
+pub struct LanguageRules {
+    pub sinks: Vec<LogSink>,
+    pub repr_debug: HashSet<String>,
+    pub repr_display: HashSet<String>,
+    pub repr_serialize: HashSet<String>,
+}
+
+#[derive(Debug)]
+pub struct Rules {
+    pub classifier: Classifier,
+    pub languages: BTreeMap<Language, LanguageRules>,
+    pub sanitizer_words: HashSet<String>,
+    pub sanitizer_types: HashSet<String>,
+    pub drops: HashSet<String>,
+    pub drop_words: HashSet<String>,
+    pub mutators: HashSet<String>,
+    pub dumps: HashSet<String>,
+    pub getters: HashSet<String>,
+    /// Where each rule came from, for `privlint rules`.
+    pub files: Vec<String>,
+}
+
+impl Rules {
+    /// The built-in rules only.
+    pub fn builtin() -> Result<Self, RuleError> {
+        Self::load(&[])
+    }
+
+    /// The built-in rules plus every `*.yml`/`*.yaml` file in each of `dirs` (recursively,
+    /// in sorted order).
+    pub fn load(dirs: &[PathBuf]) -> Result<Self, RuleError> {
+        let mut files: Vec<(String, RuleFile)> = Vec::new();
+        for (path, text) in BUILTIN {
+            files.push(((*path).to_string(), parse_rule_file(path, text)?));
+        }
+        for dir in dirs {
+            for path in yaml_files(dir)? {
+                let shown = path.display().to_string();
+                let text = std::fs::read_to_string(&path).map_err(|e| RuleError {
+                    path: shown.clone(),
+                    line: 0,
+                    column: 0,
+                    message: format!("cannot read: {e}"),
+                })?;
+                files.push((shown.clone(), parse_rule_file(&shown, &text)?));
+            }
+        }
+        Self::compile(files)
+    }
+
+    fn compile(files: Vec<(String, RuleFile)>) -> Result<Self, RuleError> {
+        let mut categories = Vec::new();
+        let mut negatives = Vec::new();
+        let mut languages: BTreeMap<Language, LanguageRules> = BTreeMap::new();
+        let mut rules = Rules {
+            classifier: Classifier::default(),
+            languages: BTreeMap::new(),
+            sanitizer_words: HashSet::new(),
+            sanitizer_types: HashSet::new(),
+            drops: HashSet::new(),
+            drop_words: HashSet::new(),
+            mutators: HashSet::new(),
+            dumps: HashSet::new(),
+            getters: HashSet::new(),
+            files: Vec::new(),
+        };
+        for (path, file) in files {
+            let needs_language = !file.log_sinks.is_empty() || file.repr.is_some();
+            if needs_language && file.language.is_none() {
+                return Err(RuleError {
+                    path,
+                    line: 1,
+                    column: 1,
+                    message: "`log_sinks` and `repr` need a `language:` key (rust, python)".into(),
+                });
+            }
+            categories.extend(file.categories);
+            negatives.extend(file.negatives);
+            if let Some(language) = file.language {
+                let entry = languages.entry(language).or_default();
+                for sink in file.log_sinks {
+                    entry.sinks.push(compile_sink(&path, sink)?);
+                }
+                if let Some(repr) = file.repr {
+                    entry.repr_debug.extend(repr.debug);
+                    entry.repr_display.extend(repr.display);
+                    entry.repr_serialize.extend(repr.serialize);
+                }
+            }
+            if let Some(s) = file.sanitizers {
+                rules
+                    .sanitizer_words
+                    .extend(s.words.into_iter().map(|w| w.to_lowercase()));
+                rules.sanitizer_types.extend(s.types);
+            }
+            if let Some(p) = file.propagation {
+                rules.drops.extend(p.drops);
+                rules.drop_words.extend(p.drop_words);
+                rules.mutators.extend(p.mutators);
+                rules.dumps.extend(p.dumps);
+                rules.getters.extend(p.getters);
+            }
+            rules.files.push(path);
+        }
+        rules.classifier =
+            Classifier::new(&categories, &negatives).map_err(|message| RuleError {
+                path: "rules/categories.yml".into(),
+                line: 0,
+                column: 0,
+                message,
+            })?;
+        rules.languages = languages;
+        Ok(rules)
+    }
+
+    pub fn language(&self, language: Language) -> Option<&LanguageRules> {
+        self.languages.get(&language)
+    }
+
+    /// Whether a callee name says it sanitizes (`mask_email`, `sha256`, `redact`).
+    pub fn is_sanitizer(&self, name: &str) -> bool {
+        let lower = name.to_lowercase();
+        self.sanitizer_words.contains(&lower)
+            || crate::classify::tokens(name)
+                .iter()
+                .any(|t| self.sanitizer_words.contains(t.as_str()))
+    }
+
+    /// Whether a declared type (`SecretString`, `Secret<String>`, `Option<SecretStr>`) hides its
+    /// value when formatted.
+    pub fn is_sanitizer_type(&self, ty: &str) -> bool {
+        type_words(ty).any(|w| self.sanitizer_types.contains(w))
+    }
+
+    /// Whether a call's result carries no personal data (a length, a boolean).
+    pub fn drops(&self, call: &Call) -> bool {
+        if self.drops.contains(call.name.as_str()) {
+            return true;
+        }
+        let first = crate::classify::tokens(&call.name);
+        first
+            .first()
+            .is_some_and(|w| self.drop_words.contains(w.as_str()) && first.len() > 1)
+    }
+}
+
+/// The identifier-like words of a type as written: `Option<Secret<String>>` → Option, Secret,
+/// String.
+pub fn type_words(ty: &str) -> impl Iterator<Item = &str> {
+    ty.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+}
+
+impl LogSink {
+    /// Whether this call is this sink. `loggers` are names this file bound to a logger factory.
+    pub fn matches(&self, call: &Call, loggers: &HashSet<String>) -> bool {
+        if call.is_macro {
+            return self.macros.iter().any(|m| path_matches(&call.path, m));
+        }
+        if call.receiver.is_none() && self.functions.iter().any(|f| path_matches(&call.path, f)) {
+            return true;
+        }
+        if let Some(receiver) = &call.receiver {
+            if !self.functions.is_empty()
+                && self
+                    .functions
+                    .iter()
+                    .any(|f| f.contains('.') && path_matches(&call.path, f))
+            {
+                return true;
+            }
+            if self.methods.contains(call.name.as_str()) {
+                return self.is_logger(receiver, loggers);
+            }
+        }
+        false
+    }
+
+    fn is_logger(&self, receiver: &Expr, loggers: &HashSet<String>) -> bool {
+        match receiver {
+            Expr::Place(place) => {
+                let text = place_text(place);
+                loggers.contains(&text) || self.receivers.iter().any(|r| r.is_match(&text))
+            }
+            // `logging.getLogger("audit").info(...)`, `logger.bind(x=1).info(...)`
+            Expr::Call(inner) => {
+                self.is_factory(inner)
+                    || inner.receiver.as_ref().is_some_and(|r| {
+                        self.methods.contains(inner.name.as_str()) && self.is_logger(r, loggers)
+                    })
+            }
+            _ => false,
+        }
+    }
+
+    /// What the sink matches, for `privlint rules`.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.macros.is_empty() {
+            parts.push(format!(
+                "macros {}",
+                self.macros
+                    .iter()
+                    .map(|m| format!("{m}!"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ));
+        }
+        if !self.functions.is_empty() {
+            parts.push(format!("functions {}", self.functions.join(" ")));
+        }
+        if !self.methods.is_empty() {
+            let mut methods: Vec<&str> = self.methods.iter().map(String::as_str).collect();
+            methods.sort_unstable();
+            let receivers: Vec<&str> = self.receivers.iter().map(Regex::as_str).collect();
+            parts.push(format!(
+                "methods {} on {}",
+                methods.join(" "),
+                receivers.join(" ")
+            ));
+        }
+        if !self.factories.is_empty() {
+            parts.push(format!("loggers from {}", self.factories.join(" ")));
+        }
+        parts.join("; ")
+    }
+
+    /// Whether a call returns a logger (`logging.getLogger(__name__)`).
+    pub fn is_factory(&self, call: &Call) -> bool {
+        self.factories.iter().any(|f| path_matches(&call.path, f))
+    }
+}
+
+/// `a.b.c` for a place.
+pub fn place_text(place: &crate::ir::Place) -> String {
+    let mut text = place.base.clone();
+    for field in &place.fields {
+        text.push('.');
+        text.push_str(field);
+    }
+    text
+}
+
+/// Whether a callee path as written (`log::info`, `self.logger.info`) matches a rule path
+/// (`info`, `log::info`): equal, or ending in the rule path at a segment boundary.
+pub fn path_matches(path: &str, rule: &str) -> bool {
+    if path == rule {
+        return true;
+    }
+    path.strip_suffix(rule)
+        .is_some_and(|head| head.ends_with("::") || head.ends_with('.'))
+}
+
+fn compile_sink(path: &str, rule: LogSinkRule) -> Result<LogSink, RuleError> {
+    let receivers = rule
+        .receivers
+        .iter()
+        .map(|r| {
+            Regex::new(r).map_err(|e| RuleError {
+                path: path.to_string(),
+                line: 0,
+                column: 0,
+                message: format!(
+                    "log sink `{}`: invalid receiver pattern `{r}`: {e}",
+                    rule.id
+                ),
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(LogSink {
+        id: rule.id,
+        macros: rule.macros,
+        functions: rule.functions,
+        receivers,
+        factories: rule.factories,
+        methods: rule.methods.into_iter().collect(),
+        skip_first: rule.skip_first,
+        skip_keywords: rule.skip_keywords.into_iter().collect(),
+    })
+}
+
+/// Parses one rules file, turning a YAML or schema error into a located [`RuleError`].
+pub fn parse_rule_file(path: &str, text: &str) -> Result<RuleFile, RuleError> {
+    serde_saphyr::from_str::<RuleFile>(text).map_err(|e| {
+        let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
+        RuleError {
+            path: path.to_string(),
+            line,
+            column,
+            message: first_line(&e.to_string()),
+        }
+    })
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or(text).trim().to_string()
+}
+
+fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>, RuleError> {
+    if !dir.is_dir() {
+        return Err(RuleError {
+            path: dir.display().to_string(),
+            line: 0,
+            column: 0,
+            message: "rules directory does not exist".into(),
+        });
+    }
+    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(walkdir::DirEntry::into_path)
+        .filter(|p| p.extension().is_some_and(|e| e == "yml" || e == "yaml"))
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_rules_load() {
+        let rules = Rules::builtin().expect("built-in rules are valid");
+        assert!(rules.language(Language::Rust).is_some());
+        assert!(rules.language(Language::Python).is_some());
+        assert!(rules.is_sanitizer("mask_email"));
+        assert!(rules.is_sanitizer("sha256"));
+        assert!(rules.is_sanitizer("redactPhone"));
+        assert!(!rules.is_sanitizer("send_email"));
+        assert!(rules.is_sanitizer_type("Option<SecretString>"));
+    }
+
+    #[test]
+    fn unknown_key_is_located() {
+        let err = parse_rule_file("x.yml", "language: rust\nlog_sink:\n  - id: a\n").unwrap_err();
+        assert_eq!(err.line, 2, "{err}");
+        assert!(err.message.contains("log_sink"), "{err}");
+    }
+
+    #[test]
+    fn path_matching_respects_segments() {
+        assert!(path_matches("log::info", "info"));
+        assert!(path_matches("self.logger.info", "info"));
+        assert!(path_matches("info", "info"));
+        assert!(!path_matches("loginfo", "info"));
+        assert!(path_matches("pprint.pprint", "pprint.pprint"));
+    }
+}
