@@ -97,6 +97,14 @@ impl<'a> Converter<'a> {
         self.sp(node.span())
     }
 
+    /// An expression's span from its first and last tokens, found by walking down its left and
+    /// right edges (iteratively) instead of re-printing the whole subtree as `Spanned` does.
+    pub(super) fn expr_span(&self, e: &syn::Expr) -> Span {
+        let first = first_token_span(e);
+        let last = last_token_span(e);
+        self.sp(first.join(last).unwrap_or(first))
+    }
+
     /// The source text of a node with whitespace normalised: `& 'a mut User` → `&'a mut User`.
     pub(super) fn text<T: Spanned + ?Sized>(&self, node: &T) -> String {
         let span = self.span_of(node);
@@ -545,7 +553,7 @@ impl<'a> Converter<'a> {
     /// Emits a block's statements into `out`; returns its tail's value (`Other` when there is
     /// none or only effects are wanted).
     pub(super) fn block(&mut self, block: &syn::Block, out: &mut Vec<Stmt>, want: Want) -> Expr {
-        let span = self.span_of(block);
+        let span = self.sp(block.brace_token.span.join());
         if !self.enter() {
             return Expr::Other(span);
         }
@@ -591,7 +599,11 @@ impl<'a> Converter<'a> {
         if let Some((_, diverge)) = &init.diverge {
             self.effect(diverge, out);
         }
-        let span = self.span_of(local);
+        let span = self.sp(local
+            .let_token
+            .span
+            .join(local.semi_token.span)
+            .unwrap_or(local.let_token.span));
         self.bind(pat, &value, ty.as_deref(), span, out);
     }
 
@@ -600,7 +612,7 @@ impl<'a> Converter<'a> {
             Want::Value => self.expr(e, out),
             Want::Effect => {
                 self.effect(e, out);
-                Expr::Other(self.span_of(e))
+                Expr::Other(self.expr_span(e))
             }
         }
     }
@@ -621,7 +633,7 @@ impl<'a> Converter<'a> {
 
     /// Control flow (`if`, `match`, loops, blocks); `None` if `e` is not control flow.
     fn control(&mut self, e: &syn::Expr, out: &mut Vec<Stmt>, want: Want) -> Option<Expr> {
-        let span = self.span_of(e);
+        let span = self.expr_span(e);
         let value = match e {
             syn::Expr::If(x) => {
                 self.condition(&x.cond, out);
@@ -635,7 +647,7 @@ impl<'a> Converter<'a> {
                 let scrutinee = self.expr(&x.expr, out);
                 out.push(Stmt::Branch {
                     condition: scrutinee.clone(),
-                    span: self.span_of(&*x.expr),
+                    span: self.expr_span(&x.expr),
                 });
                 let mut tails = Vec::new();
                 for arm in &x.arms {
@@ -684,9 +696,9 @@ impl<'a> Converter<'a> {
                 let value = self.expr(&l.expr, out);
                 out.push(Stmt::Branch {
                     condition: value.clone(),
-                    span: self.span_of(&*l.expr),
+                    span: self.expr_span(&l.expr),
                 });
-                let span = self.span_of(l);
+                let span = self.expr_span(cond);
                 self.bind(&l.pat, &value, None, span, out);
             }
             syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) && has_let(cond) => {
@@ -698,7 +710,7 @@ impl<'a> Converter<'a> {
                 let condition = self.expr(cond, out);
                 out.push(Stmt::Branch {
                     condition,
-                    span: self.span_of(cond),
+                    span: self.expr_span(cond),
                 });
             }
         }
@@ -710,7 +722,7 @@ impl<'a> Converter<'a> {
     /// An expression's value; statements it contains (blocks, nested control flow) go to `out`.
     pub(super) fn expr(&mut self, e: &syn::Expr, out: &mut Vec<Stmt>) -> Expr {
         if !self.enter() {
-            return Expr::Other(self.span_of(e));
+            return Expr::Other(self.expr_span(e));
         }
         let value = self.expr_inner(e, out);
         self.leave();
@@ -722,7 +734,7 @@ impl<'a> Converter<'a> {
         if let Some(v) = self.control(e, out, Want::Value) {
             return v;
         }
-        let span = self.span_of(e);
+        let span = self.expr_span(e);
         match e {
             syn::Expr::Path(p) => Expr::Place(Place::var(path_text(&p.path), span)),
             syn::Expr::Field(f) => {
@@ -876,7 +888,7 @@ impl<'a> Converter<'a> {
             }
             syn::Expr::Let(l) => {
                 let value = self.expr(&l.expr, out);
-                let lspan = self.span_of(l);
+                let lspan = span;
                 self.bind(&l.pat, &value, None, lspan, out);
                 compound(CompoundKind::Boolean, vec![Part::positional(value)], span)
             }
@@ -1173,5 +1185,94 @@ fn binop_kind(op: &syn::BinOp) -> CompoundKind {
             CompoundKind::Boolean
         }
         _ => CompoundKind::Concat,
+    }
+}
+
+fn first_token_span(mut e: &syn::Expr) -> proc_macro2::Span {
+    loop {
+        e = match e {
+            syn::Expr::MethodCall(x) => &x.receiver,
+            syn::Expr::Field(x) => &x.base,
+            syn::Expr::Call(x) => &x.func,
+            syn::Expr::Index(x) => &x.expr,
+            syn::Expr::Try(x) => &x.expr,
+            syn::Expr::Await(x) => &x.base,
+            syn::Expr::Binary(x) => &x.left,
+            syn::Expr::Cast(x) => &x.expr,
+            syn::Expr::Assign(x) => &x.left,
+            syn::Expr::Range(x) => match &x.start {
+                Some(s) => s,
+                None => return x.limits.span(),
+            },
+            syn::Expr::If(x) => return x.if_token.span,
+            syn::Expr::Match(x) => return x.match_token.span,
+            syn::Expr::While(x) => return x.while_token.span,
+            syn::Expr::ForLoop(x) => return x.for_token.span,
+            syn::Expr::Loop(x) => return x.loop_token.span,
+            syn::Expr::Block(x) => return x.block.brace_token.span.open(),
+            syn::Expr::Unsafe(x) => return x.unsafe_token.span,
+            syn::Expr::Async(x) => return x.async_token.span,
+            syn::Expr::Closure(x) => return x.or1_token.span,
+            syn::Expr::Tuple(x) => return x.paren_token.span.open(),
+            syn::Expr::Paren(x) => return x.paren_token.span.open(),
+            syn::Expr::Array(x) => return x.bracket_token.span.open(),
+            syn::Expr::Reference(x) => return x.and_token.span,
+            syn::Expr::Return(x) => return x.return_token.span,
+            syn::Expr::Break(x) => return x.break_token.span,
+            syn::Expr::Let(x) => return x.let_token.span,
+            syn::Expr::Unary(x) => return x.op.span(),
+            syn::Expr::Macro(x) => return x.mac.path.span(),
+            syn::Expr::Struct(x) => return x.path.span(),
+            other => return other.span(),
+        };
+    }
+}
+
+fn last_token_span(mut e: &syn::Expr) -> proc_macro2::Span {
+    loop {
+        e = match e {
+            syn::Expr::MethodCall(x) => return x.paren_token.span.close(),
+            syn::Expr::Call(x) => return x.paren_token.span.close(),
+            syn::Expr::Field(x) => return x.member.span(),
+            syn::Expr::Index(x) => return x.bracket_token.span.close(),
+            syn::Expr::Try(x) => return x.question_token.span,
+            syn::Expr::Await(x) => return x.await_token.span,
+            syn::Expr::Binary(x) => &x.right,
+            syn::Expr::Assign(x) => &x.right,
+            syn::Expr::Unary(x) => &x.expr,
+            syn::Expr::Reference(x) => &x.expr,
+            syn::Expr::Closure(x) => &x.body,
+            syn::Expr::Let(x) => &x.expr,
+            syn::Expr::Return(x) => match &x.expr {
+                Some(v) => v,
+                None => return x.return_token.span,
+            },
+            syn::Expr::Break(x) => match &x.expr {
+                Some(v) => v,
+                None => return x.break_token.span,
+            },
+            syn::Expr::Range(x) => match &x.end {
+                Some(v) => v,
+                None => return x.limits.span(),
+            },
+            syn::Expr::If(x) => match &x.else_branch {
+                Some((_, els)) => els,
+                None => return x.then_branch.brace_token.span.close(),
+            },
+            syn::Expr::Match(x) => return x.brace_token.span.close(),
+            syn::Expr::While(x) => return x.body.brace_token.span.close(),
+            syn::Expr::ForLoop(x) => return x.body.brace_token.span.close(),
+            syn::Expr::Loop(x) => return x.body.brace_token.span.close(),
+            syn::Expr::Block(x) => return x.block.brace_token.span.close(),
+            syn::Expr::Unsafe(x) => return x.block.brace_token.span.close(),
+            syn::Expr::Async(x) => return x.block.brace_token.span.close(),
+            syn::Expr::Tuple(x) => return x.paren_token.span.close(),
+            syn::Expr::Paren(x) => return x.paren_token.span.close(),
+            syn::Expr::Array(x) => return x.bracket_token.span.close(),
+            syn::Expr::Struct(x) => return x.brace_token.span.close(),
+            syn::Expr::Macro(x) => return x.mac.delimiter.span().close(),
+            syn::Expr::Cast(x) => return x.ty.span(),
+            other => return other.span(),
+        };
     }
 }

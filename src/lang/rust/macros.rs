@@ -3,6 +3,7 @@
 
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 use syn::ext::IdentExt;
+use syn::spanned::Spanned;
 
 use super::convert::{Converter, call, compound, last_segment, path_text, place_text};
 use crate::ir::{CompoundKind, Expr, Part, Place, Span, Stmt};
@@ -52,7 +53,8 @@ enum Arg {
 
 impl Converter<'_> {
     pub(super) fn mac(&mut self, m: &syn::Macro, out: &mut Vec<Stmt>) -> Expr {
-        let span = self.span_of(m);
+        let start = m.path.span();
+        let span = self.sp(start.join(m.delimiter.span().close()).unwrap_or(start));
         if !self.enter() {
             return Expr::Other(span);
         }

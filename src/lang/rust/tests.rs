@@ -527,3 +527,25 @@ fn f() {
     );
     assert_eq!(b[4], r#"info!("{:>width$} {}", name, email, width=_)"#);
 }
+
+#[test]
+fn truncated_and_odd_input_never_panics() {
+    let src = r##"fn f(u: User) -> String { let User { email, .. } = u; info!(email = %u.email, "x {email:?} {}", r#"raw"#); match u { A(x) if x > 1 => { x } _ => 'c' } }"##;
+    for (i, _) in src.char_indices() {
+        let _ = RustFrontend.facts(&src[..i]);
+    }
+    for odd in [
+        "'",
+        "\"",
+        "r#\"",
+        "/*",
+        "}}}",
+        "#!",
+        "\u{feff}",
+        "",
+        "fn",
+        "#![allow(x)]",
+    ] {
+        let _ = RustFrontend.facts(odd);
+    }
+}
