@@ -1,15 +1,99 @@
-//! The Rust frontend, through syn. (stub)
+//! The Rust frontend, through syn.
+//!
+//! A pre-scan of the raw text rejects input nested too deeply for syn (`scan`); syn then parses
+//! the file on a dedicated thread with a large stack, and `convert`/`macros` turn its tree into
+//! [`FileFacts`]. Spans come from proc-macro2's `span-locations` byte ranges.
+
+mod convert;
+mod macros;
+mod scan;
+
 use super::{Frontend, ParseError};
 use crate::ir::{FileFacts, Language};
 
 pub struct RustFrontend;
 
+/// Stack for the parsing thread: syn and the tree's drop recurse once per nesting level; the
+/// pre-scan bounds the levels, this bounds the damage. Only touched pages are committed.
+const PARSE_STACK: usize = 256 * 1024 * 1024;
+
 impl Frontend for RustFrontend {
     fn language(&self) -> Language {
         Language::Rust
     }
+
     fn facts(&self, source: &str) -> Result<FileFacts, ParseError> {
-        let _ = source;
-        Ok(FileFacts::default())
+        let directives = crate::lang::comments::directives(source, &["//"]);
+        if let Some(note) = scan::too_deep(source) {
+            return Ok(FileFacts {
+                directives,
+                notes: vec![note],
+                ..FileFacts::default()
+            });
+        }
+        let spawned = std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .name("privlint-rust-parse".to_string())
+                .stack_size(PARSE_STACK)
+                .spawn_scoped(scope, || parse_and_convert(source))
+                .map(std::thread::ScopedJoinHandle::join)
+        });
+        let mut facts = match spawned {
+            Ok(Ok(result)) => result?,
+            Ok(Err(_panic)) => {
+                return Err(ParseError {
+                    line: 1,
+                    column: 1,
+                    message: "internal error in the Rust frontend".to_string(),
+                });
+            }
+            // No thread available: parse here. The pre-scan's limits keep this within an
+            // ordinary stack.
+            Err(_) => {
+                let result = parse_and_convert(source);
+                // Frees proc-macro2's per-thread source map; no span outlives this call.
+                proc_macro2::extra::invalidate_current_thread_spans();
+                result?
+            }
+        };
+        facts.directives = directives;
+        Ok(facts)
     }
 }
+
+fn parse_and_convert(source: &str) -> Result<FileFacts, ParseError> {
+    let text = blank_preamble(source);
+    let file = match syn::parse_str::<syn::File>(&text) {
+        Ok(file) => file,
+        Err(err) => {
+            let start = err.span().start();
+            return Err(ParseError {
+                line: start.line.max(1) as u32,
+                column: start.column as u32 + 1,
+                message: err.to_string(),
+            });
+        }
+    };
+    Ok(convert::Converter::new(source).file(&file))
+}
+
+/// Blanks a byte-order mark and a `#!` line (which syn would otherwise cut off, shifting every
+/// offset) with spaces of the same byte length.
+fn blank_preamble(source: &str) -> String {
+    let mut text = source.to_string();
+    let mut start = 0;
+    if text.starts_with('\u{feff}') {
+        text.replace_range(0..3, "   ");
+        start = 3;
+    }
+    let rest = &text[start..];
+    if rest.starts_with("#!") && !rest[2..].trim_start().starts_with('[') {
+        let end = rest.find('\n').map_or(text.len(), |n| start + n);
+        let blank = " ".repeat(end - start);
+        text.replace_range(start..end, &blank);
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,256 @@
+//! A quick pass over the raw text, before syn sees it, that rejects input syn would recurse on
+//! too deeply: brackets nested past [`MAX_NESTING`], or one expression chaining thousands of
+//! operators (`!!!!…x`, `a + a + …`, `if … else if …`), each of which syn turns into a nested
+//! tree. The scanner is approximate (it knows comments, strings, raw strings and char literals,
+//! nothing more); it only has to be conservative for hostile input and quiet for real code.
+
+use crate::lang::MAX_NESTING;
+
+/// How many nesting operators one expression (between `;`, `,` and `=>` at one bracket level)
+/// may chain. Real code stays far below; syn, run on the frontend's big stack, copes with more.
+pub const MAX_CHAIN: usize = 2000;
+
+/// Why the file should not be handed to syn, as a note for the user.
+pub fn too_deep(source: &str) -> Option<String> {
+    let bytes = source.as_bytes();
+    let mut depth = 0usize;
+    let mut max_depth = 0usize;
+    // Operator counts, one per open bracket level (index 0 is the file's top level).
+    let mut chain: Vec<usize> = vec![0];
+    let mut max_chain = 0usize;
+    let mut i = 0usize;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = skip_block_comment(bytes, i);
+                continue;
+            }
+            b'"' => {
+                i = skip_string(bytes, i + 1);
+                continue;
+            }
+            b'r' | b'b' | b'c' if starts_raw_string(bytes, i) => {
+                i = skip_raw_string(bytes, i);
+                continue;
+            }
+            b'\'' => {
+                i = skip_char_or_lifetime(bytes, i);
+                continue;
+            }
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                max_depth = max_depth.max(depth);
+                chain.push(0);
+            }
+            b')' | b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                if chain.len() > 1 {
+                    chain.pop();
+                }
+            }
+            b';' | b',' => {
+                if let Some(c) = chain.last_mut() {
+                    *c = 0;
+                }
+            }
+            b'=' if bytes.get(i + 1) == Some(&b'>') => {
+                if let Some(c) = chain.last_mut() {
+                    *c = 0;
+                }
+                i += 2;
+                continue;
+            }
+            b'.' | b'?' | b'+' | b'-' | b'*' | b'/' | b'%' | b'^' | b'&' | b'|' | b'=' | b'<'
+            | b'>' | b'!' => {
+                bump(&mut chain, &mut max_chain);
+            }
+            _ if is_ident_start(b) && (i == 0 || !is_ident_char(bytes[i - 1])) => {
+                let start = i;
+                while i < bytes.len() && is_ident_char(bytes[i]) {
+                    i += 1;
+                }
+                match &bytes[start..i] {
+                    b"as" | b"else" | b"return" | b"break" | b"move" | b"box" | b"yield" => {
+                        bump(&mut chain, &mut max_chain);
+                    }
+                    // Item keywords start a new item or statement at this level. `fn` is left
+                    // out: it also starts nested `fn() -> fn()` types.
+                    b"struct" | b"enum" | b"impl" | b"trait" | b"mod" | b"use" | b"let"
+                    | b"static" | b"const" | b"type" | b"pub" | b"where" => {
+                        if let Some(c) = chain.last_mut() {
+                            *c = 0;
+                        }
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if max_depth > MAX_NESTING {
+        return Some(format!(
+            "nested {max_depth} levels deep (limit {MAX_NESTING}): not analysed"
+        ));
+    }
+    if max_chain > MAX_CHAIN {
+        return Some(format!(
+            "an expression chains {max_chain} operators (limit {MAX_CHAIN}): not analysed"
+        ));
+    }
+    None
+}
+
+fn bump(chain: &mut [usize], max_chain: &mut usize) {
+    if let Some(c) = chain.last_mut() {
+        *c += 1;
+        *max_chain = (*max_chain).max(*c);
+    }
+}
+
+fn is_ident_start(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b'_'
+}
+
+fn is_ident_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
+/// `i` is at `/*`; returns the index after the matching `*/` (block comments nest in Rust).
+fn skip_block_comment(bytes: &[u8], mut i: usize) -> usize {
+    let mut level = 0usize;
+    while i < bytes.len() {
+        if bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'*') {
+            level += 1;
+            i += 2;
+        } else if bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/') {
+            level = level.saturating_sub(1);
+            i += 2;
+            if level == 0 {
+                return i;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    i
+}
+
+/// `i` is just inside a `"`; returns the index after the closing quote.
+fn skip_string(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    i
+}
+
+/// `r"`, `r#"`, `br"`, `cr#"` and so on, not preceded by an identifier character.
+fn starts_raw_string(bytes: &[u8], i: usize) -> bool {
+    if i > 0 && is_ident_char(bytes[i - 1]) {
+        return false;
+    }
+    let mut j = i;
+    if matches!(bytes[j], b'b' | b'c') {
+        j += 1;
+    }
+    if bytes.get(j) != Some(&b'r') {
+        return false;
+    }
+    j += 1;
+    while bytes.get(j) == Some(&b'#') {
+        j += 1;
+    }
+    bytes.get(j) == Some(&b'"')
+}
+
+fn skip_raw_string(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() && bytes[i] != b'#' && bytes[i] != b'"' {
+        i += 1;
+    }
+    let mut hashes = 0usize;
+    while i < bytes.len() && bytes[i] == b'#' {
+        hashes += 1;
+        i += 1;
+    }
+    i += 1; // the opening quote
+    while i < bytes.len() {
+        if bytes[i] == b'"' {
+            let end = i + 1 + hashes;
+            if end <= bytes.len() && bytes[i + 1..end].iter().all(|&b| b == b'#') {
+                return end;
+            }
+        }
+        i += 1;
+    }
+    i
+}
+
+/// `i` is at `'`: a char literal (`'a'`, `'\n'`, `'é'`) or a lifetime (`'a`).
+fn skip_char_or_lifetime(bytes: &[u8], i: usize) -> usize {
+    match bytes.get(i + 1) {
+        Some(b'\\') => {
+            let mut j = i + 2;
+            // The escaped character, then up to the closing quote (bounded for `'\u{…}'`).
+            j += 1;
+            let limit = (i + 16).min(bytes.len());
+            while j < limit && bytes[j] != b'\'' {
+                j += 1;
+            }
+            (j + 1).min(bytes.len())
+        }
+        Some(&c) => {
+            let width = utf8_width(c);
+            if bytes.get(i + 1 + width) == Some(&b'\'') {
+                i + 2 + width
+            } else {
+                i + 1
+            }
+        }
+        None => i + 1,
+    }
+}
+
+fn utf8_width(first: u8) -> usize {
+    match first {
+        0xF0..=0xFF => 4,
+        0xE0..=0xEF => 3,
+        0xC0..=0xDF => 2,
+        _ => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinary_code_passes() {
+        let src = r##"
+            fn f<'a>(x: &'a str) -> Option<Vec<u8>> { let c = '{'; let s = "(((("; /* ((( */ Some(vec![]) }
+            fn g() { let r = r#"))"#; if a { b } else if c { d } else { e } }
+        "##;
+        assert_eq!(too_deep(src), None);
+    }
+
+    #[test]
+    fn deep_brackets_and_chains_are_caught() {
+        let deep = format!("fn f() {{ {}x{} }}", "(".repeat(300), ")".repeat(300));
+        assert!(too_deep(&deep).unwrap().contains("nested"));
+        let chain = format!("fn f() {{ let x = {}y; }}", "!".repeat(5000));
+        assert!(too_deep(&chain).unwrap().contains("chains"));
+        let many_items = "pub fn f(a: &u8) -> Option<u8> { None }\n".repeat(5000);
+        assert_eq!(too_deep(&many_items), None);
+    }
+}
