@@ -85,34 +85,21 @@ fn build(result: &ScanResult, options: &RenderOptions) -> Sarif {
         .build()
 }
 
-/// The reporting descriptor of a check. Only the ID is known here, so the texts are generic;
-/// each result carries its own message and help.
+/// The reporting descriptor of a check, with the texts of `privlint explain ID`.
 fn rule(id: &str) -> ReportingDescriptor {
+    let (summary, doc) = crate::checks::find(id).map_or_else(
+        || (format!("privlint check `{id}`"), String::new()),
+        |c| (c.summary.to_string(), crate::checks::doc_text(c)),
+    );
     ReportingDescriptor::builder()
         .id(id)
         .name(pascal_case(id))
-        .short_description(
-            MultiformatMessageString::builder()
-                .text(format!("privlint check `{id}`"))
-                .build(),
-        )
-        .full_description(
-            MultiformatMessageString::builder()
-                .text(format!(
-                    "privlint check `{id}`: personal data flows to a place it should not reach, \
-                     such as a log."
-                ))
-                .build(),
-        )
+        .short_description(MultiformatMessageString::builder().text(summary.clone()).build())
+        .full_description(MultiformatMessageString::builder().text(summary).build())
         .help(
             MultiformatMessageString::builder()
-                .text(
-                    "Each result's message says which personal data reaches the sink and its \
-                     code flow shows the path; remove the data from the sink, or redact, hash \
-                     or replace it with an opaque identifier. If the flow is intended, add \
-                     `# privlint: ignore[CHECK] reason` (or `// privlint: ...` in Rust) on the \
-                     line.",
-                )
+                .text(doc.clone())
+                .markdown(doc)
                 .build(),
         )
         .build()
