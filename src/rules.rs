@@ -1,7 +1,7 @@
 //! Rules are data: the YAML files under `rules/` (built in) and any `--rules DIR` a user adds.
 //! They are read into serde structs that reject unknown keys, then compiled once into matchers.
 
-use crate::classify::{CategoryRule, Classifier};
+use crate::classify::{CategoryRule, CategoryRules, Classifier};
 use crate::ir::{Call, Expr, Language};
 use regex::Regex;
 use serde::Deserialize;
@@ -40,6 +40,9 @@ pub struct RuleFile {
     /// Words that make a name not personal data (`template`, `count`).
     #[serde(default)]
     pub negatives: Vec<String>,
+    /// Words that make a name not personal data when they start it (`is`, `has`).
+    #[serde(default)]
+    pub negative_prefixes: Vec<String>,
     #[serde(default)]
     pub log_sinks: Vec<LogSinkRule>,
     #[serde(default)]
@@ -183,6 +186,7 @@ impl Rules {
     fn compile(files: Vec<(String, RuleFile)>) -> Result<Self, RuleError> {
         let mut categories = Vec::new();
         let mut negatives = Vec::new();
+        let mut negative_prefixes = Vec::new();
         let mut languages: BTreeMap<Language, LanguageRules> = BTreeMap::new();
         let mut rules = Rules {
             classifier: Classifier::default(),
@@ -208,6 +212,7 @@ impl Rules {
             }
             categories.extend(file.categories);
             negatives.extend(file.negatives);
+            negative_prefixes.extend(file.negative_prefixes);
             if let Some(language) = file.language {
                 let entry = languages.entry(language).or_default();
                 for sink in file.log_sinks {
@@ -234,8 +239,12 @@ impl Rules {
             }
             rules.files.push(path);
         }
-        rules.classifier =
-            Classifier::new(&categories, &negatives).map_err(|message| RuleError {
+        let category_rules = CategoryRules {
+            categories,
+            negatives,
+            negative_prefixes,
+        };
+        rules.classifier = Classifier::from_rules(&category_rules).map_err(|message| RuleError {
                 path: "rules/categories.yml".into(),
                 line: 0,
                 column: 0,
