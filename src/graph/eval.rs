@@ -103,7 +103,7 @@ impl<'p, 'r> Evaluator<'p, 'r> {
             let ty = param
                 .ty
                 .as_deref()
-                .and_then(|t| program.type_in(t))
+                .and_then(|t| program.type_in(program.units[id.unit as usize].language, t))
                 .or_else(|| {
                     (param.name == "self" || param.name == "cls")
                         .then(|| function.owner.clone())
@@ -158,7 +158,7 @@ impl<'p, 'r> Evaluator<'p, 'r> {
             let declared = if crate::rules::type_words(ty).any(|w| w == "Self") {
                 owner.map(str::to_string)
             } else {
-                self.program.type_in(ty)
+                self.program.type_in(self.language, ty)
             };
             if declared.is_some() {
                 self.out.summary.ret_ty = declared;
@@ -179,7 +179,7 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                 span,
             } => {
                 let mut v = self.expr(value);
-                if let Some(ty) = ty.as_deref().and_then(|t| self.program.type_in(t)) {
+                if let Some(ty) = ty.as_deref().and_then(|t| self.program.type_in(self.language, t)) {
                     v.ty = Some(ty);
                 }
                 let name = place_text(target);
@@ -291,7 +291,7 @@ impl<'p, 'r> Evaluator<'p, 'r> {
     fn closure(&mut self, params: &[crate::ir::Param], body: &[Stmt], input: &Value) -> Value {
         for p in params {
             let mut v = input.clone();
-            if let Some(ty) = p.ty.as_deref().and_then(|t| self.program.type_in(t)) {
+            if let Some(ty) = p.ty.as_deref().and_then(|t| self.program.type_in(self.language, t)) {
                 v.ty = Some(ty);
             }
             self.env.insert(p.name.clone(), v);
@@ -350,7 +350,7 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                 self.add_name_source(&mut v, place.leaf(), &text, place.span);
             }
             if place.fields.is_empty() && v.ty.is_none() {
-                v.ty = self.program.type_for_name(&place.base);
+                v.ty = self.program.type_for_name(self.language, &place.base);
             }
             return v;
         }
@@ -364,7 +364,7 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                 self.add_name_source(&mut v, &place.base, &text, place.span);
             }
             if v.ty.is_none() {
-                v.ty = self.program.type_for_name(&place.base);
+                v.ty = self.program.type_for_name(self.language, &place.base);
             }
             return v;
         }
@@ -385,12 +385,12 @@ impl<'p, 'r> Evaluator<'p, 'r> {
             // `user.__dict__`: the whole object's fields.
             return self.expand(base, Expansion::Serialize, span, text);
         }
-        if let Some(info) = base.ty.as_deref().and_then(|t| self.program.types.get(t)) {
+        if let Some(info) = base.ty.as_deref().and_then(|t| self.program.type_info(self.language, t)) {
             if info.fields.contains(field) {
                 let field_ty = info
                     .field_types
                     .get(field)
-                    .and_then(|t| self.program.type_in(t));
+                    .and_then(|t| self.program.type_in(self.language, t));
                 if let Some(p) = info.personal.iter().find(|p| p.name == field) {
                     let category = p.category;
                     return Value {
@@ -412,7 +412,7 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                 return Value {
                     labels: Vec::new(),
                     ty: field_ty,
-                    clean: field_ty_is_clean(&info.field_types, field, self.program),
+                    clean: field_ty_is_clean(self.language, &info.field_types, field, self.program),
                 };
             }
         }
@@ -461,7 +461,7 @@ impl<'p, 'r> Evaluator<'p, 'r> {
 
     /// The personal fields of a value's type that `mode` shows.
     fn expand(&self, v: &Value, mode: Expansion, span: Span, text: &str) -> Value {
-        let Some(info) = v.ty.as_deref().and_then(|t| self.program.types.get(t)) else {
+        let Some(info) = v.ty.as_deref().and_then(|t| self.program.type_info(self.language, t)) else {
             return Value::default();
         };
         let shows = match mode {
@@ -635,18 +635,18 @@ impl<'p, 'r> Evaluator<'p, 'r> {
             v.merge(a);
         }
         v.clean = false;
-        if self.program.types.contains_key(&call.name) {
+        if self.program.type_info(self.language, &call.name).is_some() {
             v.ty = Some(call.name.clone());
             v.labels.retain(|l| matches!(l.origin, Origin::Param(_)));
         } else if let Some(Expr::Place(p)) = &call.receiver {
             if (p.fields.is_empty() || p.fields == ["objects"])
-                && self.program.types.contains_key(&p.base)
+                && self.program.type_info(self.language, &p.base).is_some()
             {
                 v.ty = Some(p.base.clone());
             }
         } else if let Some((owner, _)) = call.path.rsplit_once("::") {
             let owner = owner.rsplit("::").next().unwrap_or(owner);
-            if self.program.types.contains_key(owner) {
+            if self.program.type_info(self.language, owner).is_some() {
                 v.ty = Some(owner.to_string());
             }
         }
@@ -850,6 +850,7 @@ fn bind_arguments(
 }
 
 fn field_ty_is_clean(
+    language: Language,
     field_types: &HashMap<String, String>,
     field: &str,
     program: &Program<'_>,
@@ -857,7 +858,7 @@ fn field_ty_is_clean(
     // A field of a known type that is not personal is clean, unless it holds an object.
     field_types
         .get(field)
-        .is_none_or(|t| program.type_in(t).is_none())
+        .is_none_or(|t| program.type_in(language, t).is_none())
 }
 
 fn is_identifier(s: &str) -> bool {

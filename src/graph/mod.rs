@@ -154,7 +154,8 @@ pub struct SinkHit {
 pub struct Program<'r> {
     pub rules: &'r Rules,
     pub units: Vec<Unit>,
-    pub types: HashMap<String, TypeInfo>,
+    /// Types by language, then by name: a Python `Customer` is not a Rust `Customer`.
+    pub types: HashMap<Language, HashMap<String, TypeInfo>>,
     functions_by_name: HashMap<String, Vec<FnId>>,
 }
 
@@ -299,14 +300,19 @@ impl<'r> Program<'r> {
         self.rules.language(self.units[unit as usize].language)
     }
 
+    /// What the program knows about the type `name` in `language`.
+    pub fn type_info(&self, language: Language, name: &str) -> Option<&TypeInfo> {
+        self.types.get(&language)?.get(name)
+    }
+
     /// The project type a declared type names (`Option<&User>` → `User`), if any.
-    pub fn type_in(&self, ty: &str) -> Option<String> {
+    pub fn type_in(&self, language: Language, ty: &str) -> Option<String> {
         let mut found = None;
         for word in crate::rules::type_words(ty) {
             if word == "Self" {
                 continue;
             }
-            if self.types.contains_key(word) {
+            if self.type_info(language, word).is_some() {
                 found = Some(word.to_string());
             }
         }
@@ -315,7 +321,7 @@ impl<'r> Program<'r> {
 
     /// The type a variable's name suggests (`customer`, `current_user`, `users` → `User`), when
     /// the project defines one by that name that holds personal data.
-    pub fn type_for_name(&self, name: &str) -> Option<String> {
+    pub fn type_for_name(&self, language: Language, name: &str) -> Option<String> {
         let tokens = crate::classify::tokens(name);
         let last = tokens.last()?;
         let singular = last
@@ -327,8 +333,7 @@ impl<'r> Program<'r> {
             let first = chars.next()?;
             let type_name: String = first.to_uppercase().chain(chars).collect();
             if self
-                .types
-                .get(&type_name)
+                .type_info(language, &type_name)
                 .is_some_and(|t| !t.personal.is_empty())
             {
                 return Some(type_name);
@@ -495,20 +500,32 @@ impl<'r> Program<'r> {
         ids.into_iter().filter(|id| score(id) == best).collect()
     }
 
-    fn index_types(&self) -> HashMap<String, TypeInfo> {
+    fn index_types(&self) -> HashMap<Language, HashMap<String, TypeInfo>> {
+        let mut by_language: HashMap<Language, Vec<usize>> = HashMap::new();
+        for (u, unit) in self.units.iter().enumerate() {
+            by_language.entry(unit.language).or_default().push(u);
+        }
+        by_language
+            .into_iter()
+            .map(|(language, units)| (language, self.index_types_of(language, &units)))
+            .collect()
+    }
+
+    fn index_types_of(&self, language: Language, units: &[usize]) -> HashMap<String, TypeInfo> {
         let classifier = &self.rules.classifier;
         let mut types: HashMap<String, TypeInfo> = HashMap::new();
-        let mut traits: HashMap<String, (HashSet<String>, Language)> = HashMap::new();
-        for (u, unit) in self.units.iter().enumerate() {
+        let mut traits: HashMap<String, HashSet<String>> = HashMap::new();
+        for &u in units {
+            let unit = &self.units[u];
             for def in &unit.facts.types {
                 let info = types.entry(def.name.clone()).or_insert_with(|| TypeInfo {
                     name: def.name.clone(),
                     ..TypeInfo::default()
                 });
-                let entry = traits
+                traits
                     .entry(def.name.clone())
-                    .or_insert_with(|| (HashSet::new(), unit.language));
-                entry.0.extend(def.traits.iter().cloned());
+                    .or_default()
+                    .extend(def.traits.iter().cloned());
                 for field in &def.fields {
                     if !info.fields.insert(field.name.clone()) {
                         continue;
@@ -534,7 +551,6 @@ impl<'r> Program<'r> {
         let names: Vec<String> = types.keys().cloned().collect();
         for name in &names {
             let bases: Vec<String> = traits[name]
-                .0
                 .iter()
                 .filter(|t| *t != name && types.contains_key(*t))
                 .cloned()
@@ -550,11 +566,11 @@ impl<'r> Program<'r> {
             }
         }
         for name in &names {
-            let (type_traits, language) = &traits[name];
-            let Some(lang) = self.rules.language(*language) else {
+            let type_traits = &traits[name];
+            let Some(lang) = self.rules.language(language) else {
                 continue;
             };
-            let manual = self.manual_repr_leaks(name);
+            let manual = self.manual_repr_leaks(language, name);
             let info = types.get_mut(name).expect("indexed above");
             let derived = |set: &HashSet<String>| type_traits.iter().any(|t| set.contains(t));
             match language {
@@ -588,8 +604,8 @@ impl<'r> Program<'r> {
 
     /// Whether a hand-written `fmt`/`__repr__`/`__str__` of a type reads a personal field of
     /// `self` outside a sanitizer call.
-    fn manual_repr_leaks(&self, type_name: &str) -> bool {
-        for unit in &self.units {
+    fn manual_repr_leaks(&self, language: Language, type_name: &str) -> bool {
+        for unit in self.units.iter().filter(|u| u.language == language) {
             for f in &unit.facts.functions {
                 if f.owner.as_deref() != Some(type_name)
                     || !matches!(f.name.as_str(), "fmt" | "__repr__" | "__str__")

@@ -498,8 +498,17 @@ impl<'a> Converter<'a> {
                 }
             }
             syn::Pat::TupleStruct(p) => {
+                // `Err(e)` binds the error, not the success value: project through `err` so
+                // the binding does not take the `Ok` type of a `Result<T, E>`.
+                let is_err = p.path.segments.last().is_some_and(|s| s.ident == "Err");
+                if is_err {
+                    path.push("err".to_string());
+                }
                 for e in &p.elems {
                     self.collect_bindings(e, path, acc, false);
+                }
+                if is_err {
+                    path.pop();
                 }
             }
             syn::Pat::Tuple(p) => {
