@@ -29,10 +29,15 @@ fn main() {
                     .map(|(_, fe)| *fe)
                     .find(|fe| fe.language() == f.language)
                     .expect("discovered files have a frontend");
-                let functions = frontend.facts(&f.text).map_or(0, |facts| facts.functions.len());
+                let functions = frontend
+                    .facts(&f.text)
+                    .map_or(0, |facts| facts.functions.len());
                 (f.text.lines().count(), functions)
             })
             .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
     });
-    println!("{} files, {lines} lines, {functions} functions", found.files.len());
+    println!(
+        "{} files, {lines} lines, {functions} functions",
+        found.files.len()
+    );
 }

@@ -90,10 +90,17 @@ impl Detector {
     pub fn matches(self, value: &str) -> bool {
         match self {
             Self::Email => contains_email(value),
-            Self::Phone => is_phone(value),
-            Self::KzIin => is_kz_iin(value),
-            Self::CardNumber => is_card_number(value),
-            Self::Ipv4 => is_public_ipv4(value),
+            Self::Phone => is_phone(value) || embedded_numbers(value).any(is_phone),
+            Self::KzIin => is_kz_iin(value) || embedded_numbers(value).any(is_kz_iin),
+            // Inside a longer text, only a card number written in groups counts: a bare run of
+            // 16 digits there is more often an id or a timestamp that happens to pass Luhn.
+            Self::CardNumber => {
+                is_card_number(value)
+                    || embedded_numbers(value)
+                        .filter(|n| n.contains([' ', '-']))
+                        .any(is_card_number)
+            }
+            Self::Ipv4 => is_public_ipv4(value) || embedded_numbers(value).any(is_public_ipv4),
         }
     }
 }
@@ -637,6 +644,38 @@ fn valid_email(local: &str, domain: &str) -> bool {
             && domain[domain.len() - p.len()..].eq_ignore_ascii_case(p)
             && (domain.len() == p.len() || domain.as_bytes()[domain.len() - p.len() - 1] == b'.')
     })
+}
+
+/// The number-like runs inside a longer text (`+7 701 555 12 34` in "call +7 701 555 12 34 now"):
+/// maximal runs of digits, spaces, `+ - . ( )` that start with `+`, `(` or a digit, end with a
+/// digit, and are not glued to letters. The whole string is not among them.
+fn embedded_numbers(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let in_run = |c: u8| c.is_ascii_digit() || matches!(c, b' ' | b'+' | b'-' | b'.' | b'(' | b')');
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !(bytes[i].is_ascii_digit() || bytes[i] == b'+' || bytes[i] == b'(') {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i;
+        while end < bytes.len() && in_run(bytes[end]) {
+            end += 1;
+        }
+        let mut last = end;
+        while last > start && !bytes[last - 1].is_ascii_digit() {
+            last -= 1;
+        }
+        let glued_before = start > 0 && bytes[start - 1].is_ascii_alphanumeric();
+        let glued_after = end < bytes.len() && bytes[end].is_ascii_alphanumeric() && last == end;
+        if last > start && !glued_before && !glued_after && (last - start) < text.len() {
+            out.push(&text[start..last]);
+        }
+        i = end.max(i + 1);
+    }
+    out.into_iter()
 }
 
 /// Whether the whole string is a formatted phone number.
@@ -1268,6 +1307,26 @@ mod tests {
         ] {
             assert!(!contains_email(no), "{no}");
         }
+    }
+
+    #[test]
+    fn numbers_inside_text() {
+        let c = Classifier::builtin();
+        let key = |v: &str| c.classify_value(v).map(|id| c.category(id).key.clone());
+        assert_eq!(
+            key("On-call phone: +7 701 555 12 34").as_deref(),
+            Some("user.contact.phone_number")
+        );
+        assert_eq!(
+            key("skipping registry for applicant 870312401239").as_deref(),
+            Some("user.government_id.national_identification_number")
+        );
+        assert_eq!(
+            key("released 2024-01-02 10:11:12, build 4111111111111111"),
+            None
+        );
+        assert_eq!(key("order 12345 shipped in 3 boxes"), None);
+        assert_eq!(key("version 1.2.3.4 of abc870312401239"), None);
     }
 
     #[test]

@@ -47,6 +47,9 @@ pub struct RuleFile {
     pub log_sinks: Vec<LogSinkRule>,
     #[serde(default)]
     pub repr: Option<ReprRule>,
+    /// Framework values that hold personal data whatever they are called.
+    #[serde(default)]
+    pub sources: Vec<SourceRule>,
     #[serde(default)]
     pub sanitizers: Option<SanitizerRule>,
     #[serde(default)]
@@ -68,9 +71,20 @@ pub struct LogSinkRule {
     #[serde(default)]
     pub methods: Vec<String>,
     #[serde(default)]
+    pub attributes: Vec<String>,
+    #[serde(default)]
     pub skip_first: bool,
     #[serde(default)]
     pub skip_keywords: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceRule {
+    /// The end of a dotted read (`request.client.host`).
+    pub path: String,
+    /// The Fides key of what it holds.
+    pub category: String,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -106,6 +120,12 @@ pub struct PropagationRule {
     pub dumps: Vec<String>,
     #[serde(default)]
     pub getters: Vec<String>,
+    #[serde(default)]
+    pub maps: Vec<String>,
+    #[serde(default)]
+    pub reveals: Vec<String>,
+    #[serde(default)]
+    pub getter_words: Vec<String>,
 }
 
 /// A problem in a rules file: which file, where, what.
@@ -127,6 +147,7 @@ pub struct LogSink {
     receivers: Vec<Regex>,
     factories: Vec<String>,
     methods: HashSet<String>,
+    pub attributes: Vec<String>,
     pub skip_first: bool,
     pub skip_keywords: HashSet<String>,
 }
@@ -138,6 +159,8 @@ pub struct LanguageRules {
     pub repr_debug: HashSet<String>,
     pub repr_display: HashSet<String>,
     pub repr_serialize: HashSet<String>,
+    /// Dotted path ends and the category they hold.
+    pub sources: Vec<(String, crate::classify::CategoryId)>,
 }
 
 #[derive(Debug)]
@@ -151,6 +174,9 @@ pub struct Rules {
     pub mutators: HashSet<String>,
     pub dumps: HashSet<String>,
     pub getters: HashSet<String>,
+    pub maps: HashSet<String>,
+    pub reveals: HashSet<String>,
+    pub getter_words: HashSet<String>,
     /// Where each rule came from, for `privlint rules`.
     pub files: Vec<String>,
 }
@@ -188,6 +214,7 @@ impl Rules {
         let mut negatives = Vec::new();
         let mut negative_prefixes = Vec::new();
         let mut languages: BTreeMap<Language, LanguageRules> = BTreeMap::new();
+        let mut sources: Vec<(Language, String, SourceRule)> = Vec::new();
         let mut rules = Rules {
             classifier: Classifier::default(),
             languages: BTreeMap::new(),
@@ -198,10 +225,14 @@ impl Rules {
             mutators: HashSet::new(),
             dumps: HashSet::new(),
             getters: HashSet::new(),
+            maps: HashSet::new(),
+            reveals: HashSet::new(),
+            getter_words: HashSet::new(),
             files: Vec::new(),
         };
         for (path, file) in files {
-            let needs_language = !file.log_sinks.is_empty() || file.repr.is_some();
+            let needs_language =
+                !file.log_sinks.is_empty() || file.repr.is_some() || !file.sources.is_empty();
             if needs_language && file.language.is_none() {
                 return Err(RuleError {
                     path,
@@ -217,6 +248,9 @@ impl Rules {
                 let entry = languages.entry(language).or_default();
                 for sink in file.log_sinks {
                     entry.sinks.push(compile_sink(&path, sink)?);
+                }
+                for source in file.sources {
+                    sources.push((language, path.clone(), source));
                 }
                 if let Some(repr) = file.repr {
                     entry.repr_debug.extend(repr.debug);
@@ -236,6 +270,9 @@ impl Rules {
                 rules.mutators.extend(p.mutators);
                 rules.dumps.extend(p.dumps);
                 rules.getters.extend(p.getters);
+                rules.maps.extend(p.maps);
+                rules.reveals.extend(p.reveals);
+                rules.getter_words.extend(p.getter_words);
             }
             rules.files.push(path);
         }
@@ -244,12 +281,32 @@ impl Rules {
             negatives,
             negative_prefixes,
         };
-        rules.classifier = Classifier::from_rules(&category_rules).map_err(|message| RuleError {
+        rules.classifier =
+            Classifier::from_rules(&category_rules).map_err(|message| RuleError {
                 path: "rules/categories.yml".into(),
                 line: 0,
                 column: 0,
                 message,
             })?;
+        for (language, path, source) in sources {
+            let category = rules
+                .classifier
+                .category_id(&source.category)
+                .ok_or_else(|| RuleError {
+                    path: path.clone(),
+                    line: 0,
+                    column: 0,
+                    message: format!(
+                        "source `{}`: unknown category `{}` (see `privlint rules --categories`)",
+                        source.path, source.category
+                    ),
+                })?;
+            languages
+                .entry(language)
+                .or_default()
+                .sources
+                .push((source.path, category));
+        }
         rules.languages = languages;
         Ok(rules)
     }
@@ -360,10 +417,44 @@ impl LogSink {
                 receivers.join(" ")
             ));
         }
+        if !self.attributes.is_empty() {
+            parts.push(format!(
+                "attributes {}",
+                self.attributes
+                    .iter()
+                    .map(|a| format!("#[{a}]"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ));
+        }
         if !self.factories.is_empty() {
             parts.push(format!("loggers from {}", self.factories.join(" ")));
         }
         parts.join("; ")
+    }
+
+    /// For a function attribute (`instrument(skip(password))`) that logs the function's
+    /// parameters, the names it leaves out; `None` when the attribute is not this sink.
+    /// `Some(None)` means all are left out (`skip_all`).
+    pub fn attribute_skips(&self, attribute: &str) -> Option<Option<Vec<String>>> {
+        let name = attribute.split('(').next().unwrap_or(attribute).trim();
+        if !self.attributes.iter().any(|a| path_matches(name, a)) {
+            return None;
+        }
+        let args = attribute.get(name.len()..).unwrap_or_default();
+        if args.contains("skip_all") {
+            return Some(None);
+        }
+        let skipped = args.find("skip(").map_or_else(Vec::new, |at| {
+            let rest = &args[at + 5..];
+            let inner = &rest[..rest.find(')').unwrap_or(rest.len())];
+            inner
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        });
+        Some(Some(skipped))
     }
 
     /// Whether a call returns a logger (`logging.getLogger(__name__)`).
@@ -415,6 +506,7 @@ fn compile_sink(path: &str, rule: LogSinkRule) -> Result<LogSink, RuleError> {
         receivers,
         factories: rule.factories,
         methods: rule.methods.into_iter().collect(),
+        attributes: rule.attributes,
         skip_first: rule.skip_first,
         skip_keywords: rule.skip_keywords.into_iter().collect(),
     })

@@ -141,6 +141,7 @@ impl<'p, 'r> Evaluator<'p, 'r> {
     }
 
     pub fn run(mut self) -> (Outcome, HashMap<String, Value>) {
+        self.attribute_sinks();
         let mut ret = Value::default();
         let mut returned = false;
         for stmt in &self.function.body {
@@ -179,7 +180,10 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                 span,
             } => {
                 let mut v = self.expr(value);
-                if let Some(ty) = ty.as_deref().and_then(|t| self.program.type_in(self.language, t)) {
+                if let Some(ty) = ty
+                    .as_deref()
+                    .and_then(|t| self.program.type_in(self.language, t))
+                {
                     v.ty = Some(ty);
                 }
                 let name = place_text(target);
@@ -291,7 +295,10 @@ impl<'p, 'r> Evaluator<'p, 'r> {
     fn closure(&mut self, params: &[crate::ir::Param], body: &[Stmt], input: &Value) -> Value {
         for p in params {
             let mut v = input.clone();
-            if let Some(ty) = p.ty.as_deref().and_then(|t| self.program.type_in(self.language, t)) {
+            if let Some(ty) =
+                p.ty.as_deref()
+                    .and_then(|t| self.program.type_in(self.language, t))
+            {
                 v.ty = Some(ty);
             }
             self.env.insert(p.name.clone(), v);
@@ -344,6 +351,11 @@ impl<'p, 'r> Evaluator<'p, 'r> {
 
     fn place(&mut self, place: &Place) -> Value {
         let text = place_text(place);
+        if !place.fields.is_empty() {
+            if let Some(v) = self.framework_source(&text, place.span) {
+                return v;
+            }
+        }
         if let Some(v) = self.env.get(&text) {
             let mut v = v.clone();
             if !v.clean {
@@ -376,16 +388,54 @@ impl<'p, 'r> Evaluator<'p, 'r> {
         };
         let field = place.leaf();
         let base = self.place(&parent);
-        self.field(&base, field, &text, place.span)
+        let v = self.field(&base, parent.leaf(), field, &text, place.span);
+        self.note_contents(&place_text(&parent), &v);
+        v
     }
 
-    /// Reading `field` of a value.
-    fn field(&mut self, base: &Value, field: &str, text: &str, span: Span) -> Value {
+    /// A value a framework rule says is personal data (`request.client.host`).
+    fn framework_source(&self, text: &str, span: Span) -> Option<Value> {
+        let rules = self.program.language_rules(self.unit)?;
+        let &(_, category) = rules
+            .sources
+            .iter()
+            .find(|(path, _)| crate::rules::path_matches(text, path))?;
+        Some(Value {
+            labels: vec![Label {
+                origin: Origin::Data(category),
+                hops: vec![At {
+                    unit: self.unit,
+                    span,
+                    note: format!(
+                        "`{text}` is {}",
+                        article(&self.program.rules.classifier.category(category).name)
+                    ),
+                }],
+            }],
+            ty: None,
+            clean: false,
+        })
+    }
+
+    /// Reading `field` of a value. `qualifier` names the value (its type, or the variable):
+    /// a field that says nothing alone is read with it (`card.number` is a card number).
+    fn field(
+        &mut self,
+        base: &Value,
+        qualifier: &str,
+        field: &str,
+        text: &str,
+        span: Span,
+    ) -> Value {
         if self.program.rules.dumps.contains(field) {
             // `user.__dict__`: the whole object's fields.
             return self.expand(base, Expansion::Serialize, span, text);
         }
-        if let Some(info) = base.ty.as_deref().and_then(|t| self.program.type_info(self.language, t)) {
+        let info = base
+            .ty
+            .as_deref()
+            .and_then(|t| self.program.type_info(self.language, t));
+        if let Some(info) = info {
             if info.fields.contains(field) {
                 let field_ty = info
                     .field_types
@@ -421,11 +471,39 @@ impl<'p, 'r> Evaluator<'p, 'r> {
             add_label(&mut v.labels, label);
             return v;
         }
+        let qualified = format!("{}_{field}", info.map_or(qualifier, |i| i.name.as_str()));
+        if let Some((_, label)) = self.name_source(&qualified, text, span) {
+            let mut v = Value::default();
+            add_label(&mut v.labels, label);
+            return v;
+        }
+        if info.is_some() {
+            // A field the type does not declare (a method's result, an attribute set
+            // elsewhere): only its name says what it holds.
+            return Value::default();
+        }
         // An unknown field of an unknown value: it may hold what the value holds.
         Value {
             labels: base.labels.clone(),
             ty: None,
             clean: base.clean,
+        }
+    }
+
+    /// A local dict or record from which a personal field was read holds that personal data
+    /// as a whole (`data["email"]` makes logging `data` a leak).
+    fn note_contents(&mut self, parent: &str, read: &Value) {
+        if let Some(entry) = self.env.get_mut(parent) {
+            if entry.ty.is_none() {
+                for l in read
+                    .labels
+                    .iter()
+                    .filter(|l| matches!(l.origin, Origin::Data(_)))
+                {
+                    add_label(&mut entry.labels, l.clone());
+                }
+                entry.clean = false;
+            }
         }
     }
 
@@ -461,7 +539,10 @@ impl<'p, 'r> Evaluator<'p, 'r> {
 
     /// The personal fields of a value's type that `mode` shows.
     fn expand(&self, v: &Value, mode: Expansion, span: Span, text: &str) -> Value {
-        let Some(info) = v.ty.as_deref().and_then(|t| self.program.type_info(self.language, t)) else {
+        let Some(info) =
+            v.ty.as_deref()
+                .and_then(|t| self.program.type_info(self.language, t))
+        else {
             return Value::default();
         };
         let shows = match mode {
@@ -537,12 +618,32 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                 args.push(Value::default());
             }
         }
+        let mut closure_result: Option<Value> = None;
         for (i, a) in call.args.iter().enumerate() {
             if let Expr::Closure { params, body, .. } = &a.value {
                 args[i] = self.closure(params, body, &closure_input);
+                closure_result
+                    .get_or_insert_with(Value::clean)
+                    .merge(args[i].clone());
             }
         }
         let rules = self.program.rules;
+        // `opt.map(|u| u.id)`: the result is what the closure returns.
+        if let Some(result) = closure_result {
+            if rules.maps.contains(call.name.as_str()) {
+                return result;
+            }
+        }
+        // `password.get_secret_value()`: the secret's value, named by the field it came from.
+        if rules.reveals.contains(call.name.as_str()) {
+            if let Some(Expr::Place(place)) = &call.receiver {
+                let text = format!("{}.{}()", place_text(place), call.name);
+                let mut v = receiver.clone().unwrap_or_default();
+                v.clean = false;
+                self.add_name_source(&mut v, place.leaf(), &text, call.span);
+                return v;
+            }
+        }
         if rules.is_sanitizer(&call.name) {
             return Value::clean();
         }
@@ -580,11 +681,12 @@ impl<'p, 'r> Evaluator<'p, 'r> {
         ) = (&receiver, call.args.first())
         {
             if rules.getters.contains(call.name.as_str()) && is_identifier(key) {
-                let text = format!(
-                    "{}[{key:?}]",
-                    call.receiver.as_ref().map(expr_text).unwrap_or_default()
-                );
-                return self.field(recv, key, &text, *span);
+                let base_text = call.receiver.as_ref().map(expr_text).unwrap_or_default();
+                let text = format!("{base_text}[{key:?}]");
+                let qualifier = base_text.rsplit('.').next().unwrap_or_default().to_string();
+                let v = self.field(recv, &qualifier, key, &text, *span);
+                self.note_contents(&base_text, &v);
+                return v;
             }
         }
         // `emails.push(e)`: the receiver now holds what was added.
@@ -628,6 +730,11 @@ impl<'p, 'r> Evaluator<'p, 'r> {
         }
         // A project type's constructor, or an associated function on a type.
         let mut v = Value::default();
+        // `user.get_full_name()`: what the rest of the name says.
+        if let Some(rest) = getter_subject(&rules.getter_words, &call.name) {
+            let text = format!("{}(...)", call.path);
+            self.add_name_source(&mut v, &rest, &text, call.span);
+        }
         if let Some(r) = receiver {
             v.merge(r);
         }
@@ -636,8 +743,10 @@ impl<'p, 'r> Evaluator<'p, 'r> {
         }
         v.clean = false;
         if self.program.type_info(self.language, &call.name).is_some() {
+            // A project type's constructor: what the object holds is its fields, which its
+            // type says; printing it whole is decided by how the type prints itself.
             v.ty = Some(call.name.clone());
-            v.labels.retain(|l| matches!(l.origin, Origin::Param(_)));
+            v.labels.clear();
         } else if let Some(Expr::Place(p)) = &call.receiver {
             if (p.fields.is_empty() || p.fields == ["objects"])
                 && self.program.type_info(self.language, &p.base).is_some()
@@ -742,17 +851,86 @@ impl<'p, 'r> Evaluator<'p, 'r> {
         result
     }
 
-    /// A call that writes its arguments to a log.
-    fn log_call(&mut self, call: &Call, sink: &LogSink) {
+    /// `#[instrument]` and the like: the function's own parameters are logged on entry.
+    fn attribute_sinks(&mut self) {
+        let Some(rules) = self.program.language_rules(self.unit) else {
+            return;
+        };
+        for decorator in &self.function.decorators {
+            for sink in &rules.sinks {
+                let Some(Some(skipped)) = sink.attribute_skips(decorator) else {
+                    continue;
+                };
+                let span = self.attribute_span(decorator);
+                let mut logged = Value::default();
+                for param in &self.function.params {
+                    if param.name == "self" || skipped.contains(&param.name) {
+                        continue;
+                    }
+                    let v = self.formatted(&Part {
+                        key: None,
+                        value: Expr::Place(Place::var(param.name.clone(), param.span)),
+                        debug: true,
+                    });
+                    logged.merge(v);
+                }
+                let callee = format!("#[{}]", decorator.split('(').next().unwrap_or(decorator));
+                self.record_sink(span, callee, logged);
+            }
+        }
+    }
+
+    /// Where an attribute of this function is written: the last `#[` before the function's
+    /// name whose text starts with the attribute's name.
+    fn attribute_span(&self, decorator: &str) -> Span {
+        let text = &self.program.units[self.unit as usize].text;
+        let name = decorator.split('(').next().unwrap_or(decorator);
+        let before = &text[..(self.function.span.start as usize).min(text.len())];
+        let mut search = before;
+        while let Some(at) = search.rfind("#[") {
+            let after = &before[at + 2..];
+            if after.trim_start().starts_with(name) {
+                let end = after.find('\n').map_or(before.len(), |e| at + 2 + e);
+                return Span::new(at, end);
+            }
+            search = &before[..at];
+        }
+        self.function.span
+    }
+
+    /// Records what reaches a sink: personal data as a hit, parameters in the summary.
+    fn record_sink(&mut self, span: Span, callee: String, logged: Value) {
         let sink_ref = SinkRef {
             unit: self.unit,
-            span: call.span,
-            callee: if call.is_macro {
-                format!("{}!", call.path)
-            } else {
-                call.path.clone()
-            },
+            span,
+            callee,
             kind: SinkKind::Log,
+        };
+        let mut data = Vec::new();
+        for label in logged.labels {
+            match label.origin {
+                Origin::Data(_) => data.push(label),
+                Origin::Param(p) => self.out.summary.sinks.push(ParamSink {
+                    param: p,
+                    sink: sink_ref.clone(),
+                    hops: label.hops,
+                }),
+            }
+        }
+        if !data.is_empty() {
+            self.out.hits.push(SinkHit {
+                sink: sink_ref,
+                labels: data,
+            });
+        }
+    }
+
+    /// A call that writes its arguments to a log.
+    fn log_call(&mut self, call: &Call, sink: &LogSink) {
+        let callee = if call.is_macro {
+            format!("{}!", call.path)
+        } else {
+            call.path.clone()
         };
         let mut logged = Value::default();
         for (i, part) in call.args.iter().enumerate() {
@@ -784,23 +962,7 @@ impl<'p, 'r> Evaluator<'p, 'r> {
             }
             logged.merge(v);
         }
-        let mut data = Vec::new();
-        for label in logged.labels {
-            match label.origin {
-                Origin::Data(_) => data.push(label),
-                Origin::Param(p) => self.out.summary.sinks.push(ParamSink {
-                    param: p,
-                    sink: sink_ref.clone(),
-                    hops: label.hops,
-                }),
-            }
-        }
-        if !data.is_empty() {
-            self.out.hits.push(SinkHit {
-                sink: sink_ref,
-                labels: data,
-            });
-        }
+        self.record_sink(call.span, callee, logged);
     }
 }
 
@@ -859,6 +1021,15 @@ fn field_ty_is_clean(
     field_types
         .get(field)
         .is_none_or(|t| program.type_in(language, t).is_none())
+}
+
+/// `get_full_name` → `full_name`; `getEmail` → `Email`: the name after a getter word.
+fn getter_subject(words: &std::collections::HashSet<String>, name: &str) -> Option<String> {
+    let tokens = crate::classify::tokens(name);
+    if tokens.len() < 2 || !words.contains(tokens[0].as_str()) {
+        return None;
+    }
+    Some(tokens[1..].join("_"))
 }
 
 fn is_identifier(s: &str) -> bool {

@@ -312,8 +312,10 @@ impl<'r> Program<'r> {
             if word == "Self" {
                 continue;
             }
+            // The first project type named wins: `Result<User, Error>` is about a `User`.
             if self.type_info(language, word).is_some() {
                 found = Some(word.to_string());
+                break;
             }
         }
         found
@@ -536,7 +538,11 @@ impl<'r> Program<'r> {
                             continue;
                         }
                     }
-                    if let Some(category) = classifier.classify_name(&field.name) {
+                    let category = classifier.classify_name(&field.name).or_else(|| {
+                        // `Card.number`, `Customer.name`: the field read with its type's name.
+                        classifier.classify_name(&format!("{}_{}", def.name, field.name))
+                    });
+                    if let Some(category) = category {
                         info.personal.push(PersonalField {
                             name: field.name.clone(),
                             category,
@@ -634,6 +640,26 @@ fn prefer_unit(ids: Vec<FnId>, unit: u32) -> Vec<FnId> {
     }
 }
 
+/// Calls whose result is their input as text.
+const TEXT_PRESERVING: &[&str] = &[
+    "str",
+    "repr",
+    "format",
+    "to_string",
+    "to_owned",
+    "clone",
+    "as_str",
+    "upper",
+    "lower",
+    "title",
+    "capitalize",
+    "strip",
+    "trim",
+    "to_uppercase",
+    "to_lowercase",
+    "join",
+];
+
 fn stmt_reads_personal_self(rules: &Rules, stmt: &Stmt) -> bool {
     match stmt {
         Stmt::Assign { value, .. } | Stmt::Return { value, .. } | Stmt::Expr(value) => {
@@ -658,7 +684,13 @@ fn expr_reads_personal_self(rules: &Rules, expr: &Expr, depth: usize) -> bool {
                 })
         }
         Expr::Call(call) => {
-            if rules.is_sanitizer(&call.name) {
+            // Formatting macros (`write!(f, "{}", self.email)`) and calls that keep the text
+            // (`str(self.email)`, `self.email.upper()`) show the field; any other call
+            // transforms it first (`self.email.partition("@")`), which a hand-written
+            // representation is trusted to do in order to redact.
+            if rules.is_sanitizer(&call.name)
+                || !(call.is_macro || TEXT_PRESERVING.contains(&call.name.as_str()))
+            {
                 return false;
             }
             call.receiver

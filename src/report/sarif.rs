@@ -94,7 +94,11 @@ fn rule(id: &str) -> ReportingDescriptor {
     ReportingDescriptor::builder()
         .id(id)
         .name(pascal_case(id))
-        .short_description(MultiformatMessageString::builder().text(summary.clone()).build())
+        .short_description(
+            MultiformatMessageString::builder()
+                .text(summary.clone())
+                .build(),
+        )
         .full_description(MultiformatMessageString::builder().text(summary).build())
         .help(
             MultiformatMessageString::builder()
