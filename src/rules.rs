@@ -126,6 +126,10 @@ pub struct PropagationRule {
     pub reveals: Vec<String>,
     #[serde(default)]
     pub getter_words: Vec<String>,
+    #[serde(default)]
+    pub mapping_types: Vec<String>,
+    #[serde(default)]
+    pub key_views: Vec<String>,
 }
 
 /// A problem in a rules file: which file, where, what.
@@ -177,6 +181,8 @@ pub struct Rules {
     pub maps: HashSet<String>,
     pub reveals: HashSet<String>,
     pub getter_words: HashSet<String>,
+    pub mapping_types: HashSet<String>,
+    pub key_views: HashSet<String>,
     /// Where each rule came from, for `privlint rules`.
     pub files: Vec<String>,
 }
@@ -228,6 +234,8 @@ impl Rules {
             maps: HashSet::new(),
             reveals: HashSet::new(),
             getter_words: HashSet::new(),
+            mapping_types: HashSet::new(),
+            key_views: HashSet::new(),
             files: Vec::new(),
         };
         for (path, file) in files {
@@ -273,6 +281,8 @@ impl Rules {
                 rules.maps.extend(p.maps);
                 rules.reveals.extend(p.reveals);
                 rules.getter_words.extend(p.getter_words);
+                rules.mapping_types.extend(p.mapping_types);
+                rules.key_views.extend(p.key_views);
             }
             rules.files.push(path);
         }
@@ -328,6 +338,13 @@ impl Rules {
     /// value when formatted.
     pub fn is_sanitizer_type(&self, ty: &str) -> bool {
         type_words(ty).any(|w| self.sanitizer_types.contains(w))
+    }
+
+    /// Whether a declared type is a key-value map (`dict[str, str]`, `HashMap<K, V>`).
+    pub fn is_mapping_type(&self, ty: &str) -> bool {
+        type_words(ty)
+            .next()
+            .is_some_and(|w| self.mapping_types.contains(w))
     }
 
     /// Whether a call's result carries no personal data (a length, a boolean).

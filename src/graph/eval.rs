@@ -23,6 +23,8 @@ pub struct Value {
     pub ty: Option<String>,
     /// Known to hold no personal data whatever its name says.
     pub clean: bool,
+    /// A key-value map (a `dict` or `HashMap`): its keys are names, not personal data.
+    pub mapping: bool,
 }
 
 impl Value {
@@ -35,6 +37,7 @@ impl Value {
 
     fn merge(&mut self, other: Value) {
         self.clean = self.clean && other.clean;
+        self.mapping = self.mapping && other.mapping;
         if self.ty.is_none() {
             self.ty = other.ty;
         }
@@ -122,6 +125,10 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                     }],
                     ty,
                     clean: false,
+                    mapping: param
+                        .ty
+                        .as_deref()
+                        .is_some_and(|t| program.rules.is_mapping_type(t)),
                 },
             );
         }
@@ -185,6 +192,12 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                     .and_then(|t| self.program.type_in(self.language, t))
                 {
                     v.ty = Some(ty);
+                }
+                if ty
+                    .as_deref()
+                    .is_some_and(|t| self.program.rules.is_mapping_type(t))
+                {
+                    v.mapping = true;
                 }
                 let name = place_text(target);
                 let v = Value {
@@ -267,6 +280,14 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                     v.ty = None;
                     v
                 }
+                // `get_user().email`: a field of a value that is not a variable.
+                CompoundKind::Other if c.parts.len() == 1 && c.parts[0].key.is_some() => {
+                    let part = &c.parts[0];
+                    let base = self.expr(&part.value);
+                    let field = part.key.as_deref().unwrap_or_default();
+                    let text = format!("{}.{field}", expr_text(&part.value));
+                    self.field(&base, "", field, &text, c.span)
+                }
                 CompoundKind::Concat | CompoundKind::Container | CompoundKind::Other => {
                     let mut v = Value::clean();
                     let mut ty = None;
@@ -326,6 +347,7 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                 }],
                 ty: None,
                 clean: false,
+                mapping: false,
             },
             None => Value::clean(),
         }
@@ -414,6 +436,7 @@ impl<'p, 'r> Evaluator<'p, 'r> {
             }],
             ty: None,
             clean: false,
+            mapping: false,
         })
     }
 
@@ -457,12 +480,14 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                         }],
                         ty: field_ty,
                         clean: false,
+                        mapping: false,
                     };
                 }
                 return Value {
                     labels: Vec::new(),
                     ty: field_ty,
                     clean: field_ty_is_clean(self.language, &info.field_types, field, self.program),
+                    mapping: false,
                 };
             }
         }
@@ -487,6 +512,7 @@ impl<'p, 'r> Evaluator<'p, 'r> {
             labels: base.labels.clone(),
             ty: None,
             clean: base.clean,
+            mapping: false,
         }
     }
 
@@ -530,6 +556,7 @@ impl<'p, 'r> Evaluator<'p, 'r> {
             labels: v.labels,
             ty: None,
             clean: v.clean,
+            mapping: false,
         };
         for l in expanded.labels {
             add_label(&mut out.labels, l);
@@ -628,6 +655,13 @@ impl<'p, 'r> Evaluator<'p, 'r> {
             }
         }
         let rules = self.program.rules;
+        // `sorted(payload)` on a dict, `payload.keys()`: the key names only.
+        if rules.key_views.contains(call.name.as_str()) {
+            let only_arg = (call.args.len() == 1).then(|| &args[0]);
+            if receiver.as_ref().or(only_arg).is_some_and(|v| v.mapping) {
+                return Value::clean();
+            }
+        }
         // `opt.map(|u| u.id)`: the result is what the closure returns.
         if let Some(result) = closure_result {
             if rules.maps.contains(call.name.as_str()) {
