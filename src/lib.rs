@@ -122,10 +122,10 @@ fn scan_in_pool(rules: &Rules, options: &ScanOptions) -> Result<ScanResult, Erro
     for f in &findings {
         for path in std::iter::once(&f.location.path).chain(f.path.iter().map(|h| &h.location.path))
         {
-            if !sources.contains_key(path) {
-                if let Some(unit) = program.units.iter().find(|u| &u.display == path) {
-                    sources.insert(path.clone(), unit.text.clone());
-                }
+            if !sources.contains_key(path)
+                && let Some(unit) = program.units.iter().find(|u| &u.display == path)
+            {
+                sources.insert(path.clone(), unit.text.clone());
             }
         }
     }

@@ -30,23 +30,27 @@ enum Command {
         id: Option<String>,
     },
     /// List the built-in rules: checks, data categories, log sinks, sanitizers.
-    Rules {
-        /// Only the data categories.
-        #[arg(long)]
-        categories: bool,
-        /// Only the log sinks.
-        #[arg(long)]
-        sinks: bool,
-        /// Only the sanitizers.
-        #[arg(long)]
-        sanitizers: bool,
-        /// Only the checks.
-        #[arg(long)]
-        checks: bool,
-        /// Extra rule directories to load as well.
-        #[arg(long = "rules", value_name = "DIR")]
-        rules_dirs: Vec<PathBuf>,
-    },
+    Rules(RulesArgs),
+}
+
+#[derive(clap::Args)]
+#[allow(clippy::struct_excessive_bools)] // one flag per section to list
+struct RulesArgs {
+    /// Only the data categories.
+    #[arg(long)]
+    categories: bool,
+    /// Only the log sinks.
+    #[arg(long)]
+    sinks: bool,
+    /// Only the sanitizers.
+    #[arg(long)]
+    sanitizers: bool,
+    /// Only the checks.
+    #[arg(long)]
+    checks: bool,
+    /// Extra rule directories to load as well.
+    #[arg(long = "rules", value_name = "DIR")]
+    rules_dirs: Vec<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -110,13 +114,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check(&args),
         Command::Explain { id } => explain(id.as_deref()),
-        Command::Rules {
-            categories,
-            sinks,
-            sanitizers,
-            checks,
-            rules_dirs,
-        } => list_rules(&rules_dirs, categories, sinks, sanitizers, checks),
+        Command::Rules(args) => list_rules(&args),
     }
 }
 
@@ -155,13 +153,12 @@ fn check(args: &CheckArgs) -> ExitCode {
             version: env!("CARGO_PKG_VERSION").to_string(),
         },
     );
-    let written = match &args.output {
-        Some(path) => write_atomically(path, rendered.as_bytes()),
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(rendered.as_bytes())
-                .and_then(|()| out.flush())
-        }
+    let written = if let Some(path) = &args.output {
+        write_atomically(path, rendered.as_bytes())
+    } else {
+        let mut out = std::io::stdout().lock();
+        out.write_all(rendered.as_bytes())
+            .and_then(|()| out.flush())
     };
     if let Err(e) = written {
         let target = args.output.as_ref().map_or_else(
@@ -230,36 +227,24 @@ fn explain(id: Option<&str>) -> ExitCode {
     }
 }
 
-fn list_rules(
-    dirs: &[PathBuf],
-    categories: bool,
-    sinks: bool,
-    sanitizers: bool,
-    checks_only: bool,
-) -> ExitCode {
-    let rules = match Rules::load(dirs) {
+fn list_rules(args: &RulesArgs) -> ExitCode {
+    let rules = match Rules::load(&args.rules_dirs) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: invalid rules: {e}");
             return ExitCode::from(2);
         }
     };
-    let all = !(categories || sinks || sanitizers || checks_only);
-    let mut out = String::new();
-    if all || checks_only {
-        out.push_str("Checks:\n");
+    let all = !(args.categories || args.sinks || args.sanitizers || args.checks);
+    if all || args.checks {
+        println!("Checks:");
         for c in checks::CHECKS {
-            out.push_str(&format!(
-                "  {:<22} {:<8} {}\n",
-                c.id,
-                c.severity.as_str(),
-                c.summary
-            ));
+            println!("  {:<22} {:<8} {}", c.id, c.severity.as_str(), c.summary);
         }
-        out.push('\n');
+        println!();
     }
-    if all || categories {
-        out.push_str("Data categories (Fides taxonomy key, name, flagged in logs):\n");
+    if all || args.categories {
+        println!("Data categories (Fides taxonomy key, name, flagged in logs):");
         let mut list: Vec<_> = rules.classifier.categories().iter().collect();
         list.sort_by(|a, b| a.key.cmp(&b.key));
         for c in list {
@@ -270,35 +255,29 @@ fn list_rules(
             } else {
                 "not flagged"
             };
-            out.push_str(&format!("  {:<60} {:<32} {kind}\n", c.key, c.name));
+            println!("  {:<60} {:<32} {kind}", c.key, c.name);
         }
-        out.push('\n');
+        println!();
     }
-    if all || sinks {
-        out.push_str("Log sinks:\n");
+    if all || args.sinks {
+        println!("Log sinks:");
         for (language, lr) in &rules.languages {
             for s in &lr.sinks {
-                out.push_str(&format!(
-                    "  {:<8} {:<18} {}\n",
-                    language.name(),
-                    s.id,
-                    s.describe()
-                ));
+                println!("  {:<8} {:<18} {}", language.name(), s.id, s.describe());
             }
         }
-        out.push('\n');
+        println!();
     }
-    if all || sanitizers {
+    if all || args.sanitizers {
         let mut words: Vec<_> = rules.sanitizer_words.iter().cloned().collect();
         words.sort();
         let mut types: Vec<_> = rules.sanitizer_types.iter().cloned().collect();
         types.sort();
-        out.push_str(&format!(
-            "Sanitizers (words in a callee's name):\n  {}\nRedacting types:\n  {}\n",
-            words.join(", "),
-            types.join(", ")
-        ));
+        println!(
+            "Sanitizers (words in a callee's name):\n  {}",
+            words.join(", ")
+        );
+        println!("Redacting types:\n  {}", types.join(", "));
     }
-    print!("{out}");
     ExitCode::SUCCESS
 }

@@ -108,11 +108,11 @@ fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
             span: sink.span,
             note: format!("logged by `{}`", sink.callee),
         });
-        let help = format!(
+        let help =
             "log an internal ID instead, or sanitize the value first (e.g. `mask_email(..)`, \
              a salted hash); if this log is deliberate, add \
              `privlint: ignore[identifier-in-log] <reason>` on the line above"
-        );
+                .to_string();
         out.push(crate::findings::build(
             cx.program,
             CHECK.id,

@@ -225,15 +225,15 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                     ..v
                 };
                 // Writing a field of a local adds to what the local holds.
-                if !target.fields.is_empty() {
-                    if let Some(base) = self.env.get_mut(&target.base) {
-                        for l in v
-                            .labels
-                            .iter()
-                            .filter(|l| matches!(l.origin, Origin::Data(_)))
-                        {
-                            add_label(&mut base.labels, l.clone());
-                        }
+                if !target.fields.is_empty()
+                    && let Some(base) = self.env.get_mut(&target.base)
+                {
+                    for l in v
+                        .labels
+                        .iter()
+                        .filter(|l| matches!(l.origin, Origin::Data(_)))
+                    {
+                        add_label(&mut base.labels, l.clone());
                     }
                 }
                 self.env.insert(name, v);
@@ -373,10 +373,10 @@ impl<'p, 'r> Evaluator<'p, 'r> {
 
     fn place(&mut self, place: &Place) -> Value {
         let text = place_text(place);
-        if !place.fields.is_empty() {
-            if let Some(v) = self.framework_source(&text, place.span) {
-                return v;
-            }
+        if !place.fields.is_empty()
+            && let Some(v) = self.framework_source(&text, place.span)
+        {
+            return v;
         }
         if let Some(v) = self.env.get(&text) {
             let mut v = v.clone();
@@ -458,46 +458,46 @@ impl<'p, 'r> Evaluator<'p, 'r> {
             .ty
             .as_deref()
             .and_then(|t| self.program.type_info(self.language, t));
-        if let Some(info) = info {
-            if info.fields.contains(field) {
-                let field_ty = info
-                    .field_types
-                    .get(field)
-                    .and_then(|t| self.program.type_in(self.language, t));
-                if let Some(p) = info.personal.iter().find(|p| p.name == field) {
-                    let category = p.category;
-                    return Value {
-                        labels: vec![Label {
-                            origin: Origin::Data(category),
-                            hops: vec![At {
-                                unit: self.unit,
-                                span,
-                                note: format!(
-                                    "`{text}` is read: {}",
-                                    self.program.rules.classifier.category(category).name
-                                ),
-                            }],
-                        }],
-                        ty: field_ty,
-                        clean: false,
-                        mapping: false,
-                    };
-                }
+        if let Some(info) = info
+            && info.fields.contains(field)
+        {
+            let field_ty = info
+                .field_types
+                .get(field)
+                .and_then(|t| self.program.type_in(self.language, t));
+            if let Some(p) = info.personal.iter().find(|p| p.name == field) {
+                let category = p.category;
                 return Value {
-                    labels: Vec::new(),
+                    labels: vec![Label {
+                        origin: Origin::Data(category),
+                        hops: vec![At {
+                            unit: self.unit,
+                            span,
+                            note: format!(
+                                "`{text}` is read: {}",
+                                self.program.rules.classifier.category(category).name
+                            ),
+                        }],
+                    }],
                     ty: field_ty,
-                    clean: field_ty_is_clean(self.language, &info.field_types, field, self.program),
+                    clean: false,
                     mapping: false,
                 };
             }
+            return Value {
+                labels: Vec::new(),
+                ty: field_ty,
+                clean: field_ty_is_clean(self.language, &info.field_types, field, self.program),
+                mapping: false,
+            };
         }
         if let Some((_, label)) = self.name_source(field, text, span) {
             let mut v = Value::default();
             add_label(&mut v.labels, label);
             return v;
         }
-        let qualified = format!("{}_{field}", info.map_or(qualifier, |i| i.name.as_str()));
-        if let Some((_, label)) = self.name_source(&qualified, text, span) {
+        let with_qualifier = format!("{}_{field}", info.map_or(qualifier, |i| i.name.as_str()));
+        if let Some((_, label)) = self.name_source(&with_qualifier, text, span) {
             let mut v = Value::default();
             add_label(&mut v.labels, label);
             return v;
@@ -519,25 +519,25 @@ impl<'p, 'r> Evaluator<'p, 'r> {
     /// A local dict or record from which a personal field was read holds that personal data
     /// as a whole (`data["email"]` makes logging `data` a leak).
     fn note_contents(&mut self, parent: &str, read: &Value) {
-        if let Some(entry) = self.env.get_mut(parent) {
-            if entry.ty.is_none() {
-                for l in read
-                    .labels
-                    .iter()
-                    .filter(|l| matches!(l.origin, Origin::Data(_)))
-                {
-                    add_label(&mut entry.labels, l.clone());
-                }
-                entry.clean = false;
+        if let Some(entry) = self.env.get_mut(parent)
+            && entry.ty.is_none()
+        {
+            for l in read
+                .labels
+                .iter()
+                .filter(|l| matches!(l.origin, Origin::Data(_)))
+            {
+                add_label(&mut entry.labels, l.clone());
             }
+            entry.clean = false;
         }
     }
 
     fn add_name_source(&self, v: &mut Value, name: &str, shown: &str, span: Span) {
-        if let Some((category, label)) = self.name_source(name, shown, span) {
-            if !v.labels.iter().any(|l| l.origin == Origin::Data(category)) {
-                add_label(&mut v.labels, label);
-            }
+        if let Some((category, label)) = self.name_source(name, shown, span)
+            && !v.labels.iter().any(|l| l.origin == Origin::Data(category))
+        {
+            add_label(&mut v.labels, label);
         }
     }
 
@@ -633,7 +633,9 @@ impl<'p, 'r> Evaluator<'p, 'r> {
         closure_input.clean = false;
         let mut args: Vec<Value> = Vec::with_capacity(call.args.len());
         for a in &call.args {
-            if !matches!(a.value, Expr::Closure { .. }) {
+            if matches!(a.value, Expr::Closure { .. }) {
+                args.push(Value::default());
+            } else {
                 let v = if call.is_macro {
                     self.formatted(a)
                 } else {
@@ -641,8 +643,6 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                 };
                 closure_input.merge(v.clone());
                 args.push(v);
-            } else {
-                args.push(Value::default());
             }
         }
         let mut closure_result: Option<Value> = None;
@@ -663,20 +663,20 @@ impl<'p, 'r> Evaluator<'p, 'r> {
             }
         }
         // `opt.map(|u| u.id)`: the result is what the closure returns.
-        if let Some(result) = closure_result {
-            if rules.maps.contains(call.name.as_str()) {
-                return result;
-            }
+        if let Some(result) = closure_result
+            && rules.maps.contains(call.name.as_str())
+        {
+            return result;
         }
         // `password.get_secret_value()`: the secret's value, named by the field it came from.
-        if rules.reveals.contains(call.name.as_str()) {
-            if let Some(Expr::Place(place)) = &call.receiver {
-                let text = format!("{}.{}()", place_text(place), call.name);
-                let mut v = receiver.clone().unwrap_or_default();
-                v.clean = false;
-                self.add_name_source(&mut v, place.leaf(), &text, call.span);
-                return v;
-            }
+        if rules.reveals.contains(call.name.as_str())
+            && let Some(Expr::Place(place)) = &call.receiver
+        {
+            let text = format!("{}.{}()", place_text(place), call.name);
+            let mut v = receiver.clone().unwrap_or_default();
+            v.clean = false;
+            self.add_name_source(&mut v, place.leaf(), &text, call.span);
+            return v;
         }
         if rules.is_sanitizer(&call.name) {
             return Value::clean();
@@ -713,43 +713,43 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                 ..
             }),
         ) = (&receiver, call.args.first())
+            && rules.getters.contains(call.name.as_str())
+            && is_identifier(key)
         {
-            if rules.getters.contains(call.name.as_str()) && is_identifier(key) {
-                let base_text = call.receiver.as_ref().map(expr_text).unwrap_or_default();
-                let text = format!("{base_text}[{key:?}]");
-                let qualifier = base_text.rsplit('.').next().unwrap_or_default().to_string();
-                let v = self.field(recv, &qualifier, key, &text, *span);
-                self.note_contents(&base_text, &v);
-                return v;
-            }
+            let base_text = call.receiver.as_ref().map(expr_text).unwrap_or_default();
+            let text = format!("{base_text}[{key:?}]");
+            let qualifier = base_text.rsplit('.').next().unwrap_or_default().to_string();
+            let v = self.field(recv, &qualifier, key, &text, *span);
+            self.note_contents(&base_text, &v);
+            return v;
         }
         // `emails.push(e)`: the receiver now holds what was added.
-        if rules.mutators.contains(call.name.as_str()) {
-            if let Some(Expr::Place(place)) = &call.receiver {
-                let key = place_text(place);
-                let mut added = Value::default();
-                for a in &args {
-                    added.merge(a.clone());
-                }
-                let entry = self.env.entry(key.clone()).or_default();
-                for l in added.labels {
-                    add_label(
-                        &mut entry.labels,
-                        with_hop(
-                            l,
-                            At {
-                                unit: self.unit,
-                                span: call.span,
-                                note: format!("added to `{key}`"),
-                            },
-                        ),
-                    );
-                }
-                if !added.clean {
-                    entry.clean = false;
-                }
-                return Value::clean();
+        if rules.mutators.contains(call.name.as_str())
+            && let Some(Expr::Place(place)) = &call.receiver
+        {
+            let key = place_text(place);
+            let mut added = Value::default();
+            for a in &args {
+                added.merge(a.clone());
             }
+            let entry = self.env.entry(key.clone()).or_default();
+            for l in added.labels {
+                add_label(
+                    &mut entry.labels,
+                    with_hop(
+                        l,
+                        At {
+                            unit: self.unit,
+                            span: call.span,
+                            note: format!("added to `{key}`"),
+                        },
+                    ),
+                );
+            }
+            if !added.clean {
+                entry.clean = false;
+            }
+            return Value::clean();
         }
         let receiver_ty = receiver.as_ref().and_then(|r| r.ty.clone());
         let callees = self.program.resolve(
@@ -988,11 +988,12 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                 value: part.value.clone(),
                 debug,
             });
-            if let Some(key) = part.key.as_deref() {
-                if !v.clean && !matches!(part.value, Expr::Str { .. }) {
-                    let leaf = key.rsplit('.').next().unwrap_or(key);
-                    self.add_name_source(&mut v, leaf, key, part.value.span());
-                }
+            if let Some(key) = part.key.as_deref()
+                && !v.clean
+                && !matches!(part.value, Expr::Str { .. })
+            {
+                let leaf = key.rsplit('.').next().unwrap_or(key);
+                self.add_name_source(&mut v, leaf, key, part.value.span());
             }
             logged.merge(v);
         }
@@ -1030,13 +1031,12 @@ fn bind_arguments(
         }
     }
     for (part, value) in call.args.iter().zip(args) {
-        let index = match &part.key {
-            Some(key) => f.params.iter().position(|p| &p.name == key),
-            None => {
-                let i = next;
-                next += 1;
-                Some(i)
-            }
+        let index = if let Some(key) = &part.key {
+            f.params.iter().position(|p| &p.name == key)
+        } else {
+            let i = next;
+            next += 1;
+            Some(i)
         };
         if let Some(i) = index.filter(|i| *i < bound.len()) {
             bound[i] = Some((value.clone(), part.value.span()));

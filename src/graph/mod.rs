@@ -442,14 +442,14 @@ impl<'r> Program<'r> {
                     if !by_owner.is_empty() {
                         return prefer_unit(by_owner, caller.unit);
                     }
-                    if qualifier == "Self" {
-                        if let Some(owner) = caller_fn.owner.as_deref() {
-                            return candidates
-                                .iter()
-                                .copied()
-                                .filter(|id| owner_is(id, owner))
-                                .collect();
-                        }
+                    if qualifier == "Self"
+                        && let Some(owner) = caller_fn.owner.as_deref()
+                    {
+                        return candidates
+                            .iter()
+                            .copied()
+                            .filter(|id| owner_is(id, owner))
+                            .collect();
                     }
                     let free: Vec<FnId> = candidates
                         .iter()
@@ -713,10 +713,10 @@ fn expr_reads_personal_self(rules: &Rules, expr: &Expr, depth: usize) -> bool {
 /// Module path segments of a file (`src/accounts/mod.rs` → `[accounts]`).
 pub fn module_of(display: &str) -> Vec<String> {
     let mut parts: Vec<String> = display.split('/').map(str::to_string).collect();
-    if let Some(last) = parts.last_mut() {
-        if let Some((stem, _)) = last.rsplit_once('.') {
-            *last = stem.to_string();
-        }
+    if let Some(last) = parts.last_mut()
+        && let Some((stem, _)) = last.rsplit_once('.')
+    {
+        *last = stem.to_string();
     }
     parts.retain(|p| {
         !matches!(
@@ -738,10 +738,9 @@ pub fn loggers_of(facts: &FileFacts, rules: Option<&LanguageRules>) -> HashSet<S
                 value: Expr::Call(call),
                 ..
             } = stmt
+                && rules.sinks.iter().any(|s| s.is_factory(call))
             {
-                if rules.sinks.iter().any(|s| s.is_factory(call)) {
-                    out.insert(place_text(target));
-                }
+                out.insert(place_text(target));
             }
         }
     }

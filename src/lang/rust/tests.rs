@@ -337,7 +337,7 @@ fn f(users: Vec<User>, opt: Option<User>) -> String {
             "user = lookup(id)",
             "if user.admin",
             "audit(user)",
-            "e = lookup(id)",
+            "e = Other[err=lookup(id)]",
             r#"warn!("{}", e)"#,
             "if vip",
             r#"label = Other[user.name, "anon"]"#,
