@@ -1,0 +1,668 @@
+//! The command-line contract: exit codes, output formats, `--output`, filters, user rules,
+//! suppressions and the `explain`/`rules` subcommands.
+
+use assert_cmd::Command;
+use serde_json::{Value, json};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use tempfile::TempDir;
+
+const DEMO: &str = "fixtures/demo";
+
+/// The binary, run from the crate root so `fixtures/demo` resolves and paths print relative.
+fn privlint() -> Command {
+    let mut cmd = Command::cargo_bin("privlint").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("NO_COLOR")
+        .env("COLUMNS", "100");
+    cmd
+}
+
+fn run(args: &[&str]) -> Output {
+    privlint().args(args).output().unwrap()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn code(out: &Output) -> i32 {
+    out.status
+        .code()
+        .unwrap_or_else(|| panic!("killed by a signal: {}", stderr(out)))
+}
+
+fn json_of(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(out)))
+}
+
+fn write(root: &Path, rel: &str, contents: &str) -> PathBuf {
+    let path = root.join(rel);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(&path, contents).unwrap();
+    path
+}
+
+fn has_ext(path: &str, ext: &str) -> bool {
+    Path::new(path).extension().is_some_and(|e| e == ext)
+}
+
+fn path_str(p: &Path) -> &str {
+    p.to_str().expect("temp paths are UTF-8")
+}
+
+fn findings(json: &Value) -> &Vec<Value> {
+    json["findings"].as_array().expect("findings is an array")
+}
+
+/// The `(check, path, line)` of every finding, for comparing runs.
+fn finding_keys(json: &Value) -> Vec<(String, String, u64)> {
+    findings(json)
+        .iter()
+        .map(|f| {
+            (
+                f["check"].as_str().unwrap().to_string(),
+                f["location"]["path"].as_str().unwrap().to_string(),
+                f["location"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+// ---- text output and exit codes -----------------------------------------------------------
+
+#[test]
+fn demo_text_report_exits_1() {
+    let out = run(&["check", DEMO, "--color", "never"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("identifier-in-log"), "{text}");
+    assert!(text.contains("fixtures/demo/"), "{text}");
+    assert!(text.contains("help:"), "{text}");
+    assert!(
+        !text.contains('\u{1b}'),
+        "no colour codes with --color never"
+    );
+    assert!(text.contains("findings (0 suppressed)"), "{text}");
+}
+
+#[test]
+fn fail_on_never_exits_0_with_the_same_findings() {
+    let failing = run(&["check", DEMO, "--format", "json"]);
+    let never = run(&["check", DEMO, "--format", "json", "--fail-on", "never"]);
+    assert_eq!(code(&failing), 1);
+    assert_eq!(code(&never), 0, "{}", stderr(&never));
+    assert_eq!(stdout(&failing), stdout(&never));
+
+    let text = run(&["check", DEMO, "--color", "never", "--fail-on", "never"]);
+    assert_eq!(code(&text), 0);
+    assert!(stdout(&text).contains("identifier-in-log"));
+}
+
+#[test]
+fn fail_on_levels() {
+    // The demo's findings are errors: every threshold up to `error` fails.
+    for level in ["note", "warning", "error"] {
+        let out = run(&["check", DEMO, "--format", "json", "--fail-on", level]);
+        assert_eq!(code(&out), 1, "--fail-on {level}");
+    }
+}
+
+#[test]
+fn clean_project_exits_0_with_no_findings() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "app.py",
+        "def total(order_id, amount):\n    print(order_id, amount)\n    return amount\n",
+    );
+    write(
+        dir.path(),
+        "lib.rs",
+        "pub fn add(a: u32, b: u32) -> u32 {\n    println!(\"{a} + {b}\");\n    a + b\n}\n",
+    );
+    let out = run(&["check", "--color", "never", path_str(dir.path())]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(text.contains("No findings"), "{text}");
+    assert!(text.contains("python 1, rust 1"), "{text}");
+    assert!(!text.contains("Skipped"), "{text}");
+}
+
+// ---- JSON ----------------------------------------------------------------------------------
+
+#[test]
+fn json_report_has_every_field_and_is_deterministic() {
+    let first = run(&["check", DEMO, "--format", "json"]);
+    let second = run(&["check", DEMO, "--format", "json"]);
+    assert_eq!(code(&first), 1);
+    assert_eq!(
+        first.stdout, second.stdout,
+        "two runs give byte-identical JSON"
+    );
+
+    let json = json_of(&first);
+    assert!(json["version"].is_string());
+    assert!(json["skipped"].is_array());
+    assert!(json["summary"].is_object() || json["summary"].is_array());
+    let scanned = json["scanned"].as_array().unwrap();
+    assert!(!scanned.is_empty());
+
+    let list = findings(&json);
+    assert!(!list.is_empty());
+    for f in list {
+        for key in ["check", "severity", "message", "help", "fingerprint"] {
+            assert!(
+                f[key].as_str().is_some_and(|s| !s.is_empty()),
+                "{key} in {f:#}"
+            );
+        }
+        let loc = &f["location"];
+        assert!(
+            loc["path"]
+                .as_str()
+                .is_some_and(|p| p.starts_with("fixtures/demo/")),
+            "{f:#}"
+        );
+        assert!(loc["line"].as_u64().is_some_and(|n| n >= 1), "{f:#}");
+        assert!(loc["column"].as_u64().is_some_and(|n| n >= 1), "{f:#}");
+        let data = f["data"].as_array().unwrap();
+        assert!(!data.is_empty(), "{f:#}");
+        for d in data {
+            assert!(d["category"].as_str().is_some_and(|c| c.contains('.')));
+            assert!(d["name"].is_string());
+        }
+        let path = f["path"].as_array().unwrap();
+        assert!(!path.is_empty(), "{f:#}");
+        // The last hop is the sink itself.
+        assert_eq!(path.last().unwrap()["location"], f["location"], "{f:#}");
+        assert!(f.get("suppressed").is_none(), "{f:#}");
+    }
+    // Sorted by path, line, column.
+    let mut sorted = list.clone();
+    sorted.sort_by_key(|f| {
+        (
+            f["location"]["path"].as_str().unwrap().to_string(),
+            f["location"]["line"].as_u64().unwrap(),
+            f["location"]["column"].as_u64().unwrap(),
+        )
+    });
+    assert_eq!(&sorted, list);
+    // Fingerprints tell findings apart.
+    let mut prints: Vec<&str> = list
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap())
+        .collect();
+    prints.sort_unstable();
+    prints.dedup();
+    assert_eq!(prints.len(), list.len());
+}
+
+#[test]
+fn text_and_sarif_are_deterministic_too() {
+    for format in ["text", "sarif"] {
+        let a = run(&["check", DEMO, "--format", format, "--color", "never"]);
+        let b = run(&["check", DEMO, "--format", format, "--color", "never"]);
+        assert_eq!(a.stdout, b.stdout, "--format {format}");
+    }
+}
+
+// ---- SARIF ---------------------------------------------------------------------------------
+
+/// The SARIF 2.1.0 schema, with the stray `]` in its two `language` patterns fixed (the
+/// published pattern is not a valid regex, so jsonschema refuses to compile the schema).
+fn sarif_validator() -> jsonschema::Validator {
+    const BAD_PATTERN: &str = "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$";
+    fn fix(value: &mut Value) -> usize {
+        match value {
+            Value::Object(map) => {
+                let mut fixed = 0;
+                for (key, child) in map.iter_mut() {
+                    if key == "pattern" && child == BAD_PATTERN {
+                        *child = json!("^[a-zA-Z]{2}(-[a-zA-Z]{2})?$");
+                        fixed += 1;
+                    } else {
+                        fixed += fix(child);
+                    }
+                }
+                fixed
+            }
+            Value::Array(items) => items.iter_mut().map(fix).sum(),
+            _ => 0,
+        }
+    }
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sarif-schema-2.1.0.json");
+    let mut schema: Value = serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(fix(&mut schema), 2, "the schema typo moved: revisit this");
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap()
+}
+
+fn assert_valid_sarif(instance: &Value) {
+    let validator = sarif_validator();
+    let errors: Vec<String> = validator
+        .iter_errors(instance)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+#[test]
+fn sarif_report_validates_against_the_schema() {
+    let out = run(&["check", DEMO, "--format", "sarif"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let sarif = json_of(&out);
+    assert_valid_sarif(&sarif);
+    assert_eq!(sarif["version"], "2.1.0");
+
+    let run0 = &sarif["runs"][0];
+    let results = run0["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        assert_eq!(r["ruleId"], "identifier-in-log", "{r:#}");
+        assert!(r["partialFingerprints"]["privlint/v1"].is_string(), "{r:#}");
+        assert!(r["codeFlows"].is_array(), "{r:#}");
+    }
+    // As many results as JSON findings.
+    let json = json_of(&run(&["check", DEMO, "--format", "json"]));
+    assert_eq!(results.len(), findings(&json).len());
+
+    let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+    let rule = rules
+        .iter()
+        .find(|r| r["id"] == "identifier-in-log")
+        .expect("the rule is described");
+    assert!(
+        rule["help"]["text"].as_str().is_some_and(|t| !t.is_empty()),
+        "{rule:#}"
+    );
+}
+
+#[test]
+fn sarif_with_skipped_files_and_suppressions_validates() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "app.py",
+        "def f(email):\n    print(email)  # privlint: ignore[identifier-in-log] needed for X\n    print(email)  # privlint: ignore[identifier-in-log]\n",
+    );
+    write(dir.path(), "broken.py", "def broken(:\n    pass\n");
+    let out = run(&["check", "--format", "sarif", path_str(dir.path())]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let sarif = json_of(&out);
+    assert_valid_sarif(&sarif);
+    let run0 = &sarif["runs"][0];
+    let notes = run0["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .expect("skipped files are notifications");
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.to_string().contains("broken.py") && n.to_string().contains("syntax error")),
+        "{notes:#?}"
+    );
+    let results = run0["results"].as_array().unwrap();
+    assert!(
+        results.iter().any(|r| r["suppressions"].is_array()),
+        "{results:#?}"
+    );
+}
+
+// ---- --output --------------------------------------------------------------------------------
+
+#[test]
+fn output_file_matches_stdout_and_leaves_no_temp_files() {
+    let dir = TempDir::new().unwrap();
+    let report = dir.path().join("report.json");
+    let to_file = run(&[
+        "check",
+        DEMO,
+        "--format",
+        "json",
+        "--output",
+        path_str(&report),
+    ]);
+    assert_eq!(code(&to_file), 1, "{}", stderr(&to_file));
+    assert!(to_file.stdout.is_empty(), "{}", stdout(&to_file));
+    let to_stdout = run(&["check", DEMO, "--format", "json"]);
+    assert_eq!(fs::read(&report).unwrap(), to_stdout.stdout);
+
+    // Overwriting an existing report works the same way.
+    let again = run(&["check", DEMO, "--format", "json", "-o", path_str(&report)]);
+    assert_eq!(code(&again), 1);
+    assert_eq!(fs::read(&report).unwrap(), to_stdout.stdout);
+
+    let entries: Vec<String> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(entries, ["report.json"], "no temp files left beside it");
+}
+
+#[test]
+fn output_into_missing_directory_exits_2() {
+    let dir = TempDir::new().unwrap();
+    let report = dir.path().join("no-such-dir").join("report.json");
+    let out = run(&["check", DEMO, "--output", path_str(&report)]);
+    assert_eq!(code(&out), 2);
+    assert!(out.stdout.is_empty(), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(err.contains("error"), "{err}");
+    assert!(err.contains("report.json"), "{err}");
+    assert!(!report.exists());
+}
+
+// ---- --include / --exclude -----------------------------------------------------------------
+
+#[test]
+fn exclude_and_include_change_what_is_scanned() {
+    let all = json_of(&run(&["check", DEMO, "--format", "json"]));
+    let all_paths: Vec<String> = finding_keys(&all).into_iter().map(|k| k.1).collect();
+    assert!(all_paths.iter().any(|p| has_ext(p, "rs")));
+    assert!(all_paths.iter().any(|p| has_ext(p, "py")));
+
+    let no_python = run(&[
+        "check",
+        DEMO,
+        "--format",
+        "json",
+        "--exclude",
+        "**/python/**",
+    ]);
+    assert_eq!(code(&no_python), 1);
+    let no_python = json_of(&no_python);
+    let rs_only: Vec<String> = finding_keys(&no_python).into_iter().map(|k| k.1).collect();
+    assert!(!rs_only.is_empty());
+    assert!(rs_only.iter().all(|p| has_ext(p, "rs")), "{rs_only:?}");
+    let expected_rs: Vec<&String> = all_paths.iter().filter(|p| has_ext(p, "rs")).collect();
+    assert_eq!(rs_only.iter().collect::<Vec<_>>(), expected_rs);
+    assert_eq!(no_python["scanned"].as_array().unwrap().len(), 1);
+    assert_eq!(no_python["scanned"][0]["language"], "rust");
+
+    let only_python = json_of(&run(&[
+        "check",
+        DEMO,
+        "--format",
+        "json",
+        "--include",
+        "*.py",
+    ]));
+    let py_only: Vec<String> = finding_keys(&only_python)
+        .into_iter()
+        .map(|k| k.1)
+        .collect();
+    assert!(!py_only.is_empty());
+    assert!(py_only.iter().all(|p| has_ext(p, "py")), "{py_only:?}");
+
+    // Excluding everything that leaks: nothing left to report.
+    let nothing = run(&[
+        "check",
+        DEMO,
+        "--format",
+        "json",
+        "--exclude",
+        "*.py",
+        "--exclude",
+        "*.rs",
+    ]);
+    assert_eq!(code(&nothing), 0);
+    assert!(findings(&json_of(&nothing)).is_empty());
+}
+
+#[test]
+fn bad_glob_exits_2() {
+    let out = run(&["check", DEMO, "--exclude", "a[b"]);
+    assert_eq!(code(&out), 2);
+    assert!(out.stdout.is_empty());
+    assert!(stderr(&out).contains("a[b"), "{}", stderr(&out));
+}
+
+// ---- --rules -------------------------------------------------------------------------------
+
+const AUDIT_SINK: &str = "language: python\nlog_sinks:\n  - id: audit-client\n    receivers: ['(^|\\.)audit_client$']\n    methods: [record]\n";
+
+const AUDIT_APP: &str =
+    "import audit_client\n\n\ndef register(email):\n    audit_client.record(email)\n";
+
+#[test]
+fn user_rules_add_a_python_sink() {
+    let dir = TempDir::new().unwrap();
+    let rules = dir.path().join("my-rules");
+    write(&rules, "sinks.yml", AUDIT_SINK);
+    let src = dir.path().join("src");
+    write(&src, "app.py", AUDIT_APP);
+
+    let without = run(&["check", "--format", "json", path_str(&src)]);
+    assert_eq!(code(&without), 0, "{}", stdout(&without));
+    assert!(findings(&json_of(&without)).is_empty());
+
+    let with = run(&[
+        "check",
+        "--format",
+        "json",
+        "--rules",
+        path_str(&rules),
+        path_str(&src),
+    ]);
+    assert_eq!(code(&with), 1, "{}{}", stdout(&with), stderr(&with));
+    let json = json_of(&with);
+    let list = findings(&json);
+    assert_eq!(list.len(), 1, "{list:#?}");
+    assert_eq!(list[0]["check"], "identifier-in-log");
+    assert_eq!(list[0]["location"]["line"], 5);
+    assert!(
+        list[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("audit_client.record"),
+        "{:#}",
+        list[0]
+    );
+
+    // `privlint rules --sinks --rules DIR` lists it too.
+    let listed = run(&["rules", "--sinks", "--rules", path_str(&rules)]);
+    assert_eq!(code(&listed), 0);
+    assert!(
+        stdout(&listed).contains("audit-client"),
+        "{}",
+        stdout(&listed)
+    );
+}
+
+#[test]
+fn invalid_rules_file_exits_2_naming_it() {
+    let dir = TempDir::new().unwrap();
+    let rules = dir.path().join("bad-rules");
+    write(
+        &rules,
+        "broken-sinks.yml",
+        "language: python\nlog_sinks:\n  - id: x\n    functions: [f]\n    colour: blue\n",
+    );
+    write(dir.path(), "src/app.py", AUDIT_APP);
+    let out = run(&[
+        "check",
+        "--rules",
+        path_str(&rules),
+        path_str(&dir.path().join("src")),
+    ]);
+    assert_eq!(code(&out), 2);
+    assert!(out.stdout.is_empty(), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(err.contains("broken-sinks.yml"), "{err}");
+    assert!(err.contains("colour"), "{err}");
+
+    let listed = run(&["rules", "--rules", path_str(&rules)]);
+    assert_eq!(code(&listed), 2);
+    assert!(stderr(&listed).contains("broken-sinks.yml"));
+}
+
+// ---- suppressions ----------------------------------------------------------------------------
+
+#[test]
+fn suppression_with_reason_suppresses() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "app.py",
+        "def f(email):\n    print(email)  # privlint: ignore[identifier-in-log] needed for X\n",
+    );
+    let out = run(&["check", "--format", "json", path_str(dir.path())]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let json = json_of(&out);
+    let list = findings(&json);
+    assert_eq!(list.len(), 1, "{list:#?}");
+    assert_eq!(list[0]["check"], "identifier-in-log");
+    assert_eq!(list[0]["location"]["line"], 2);
+    assert!(
+        list[0]["suppressed"]
+            .as_str()
+            .is_some_and(|r| r.contains("needed for X")),
+        "{:#}",
+        list[0]
+    );
+
+    let text = run(&["check", "--color", "never", path_str(dir.path())]);
+    assert_eq!(code(&text), 0);
+    assert!(stdout(&text).contains("1 suppressed"), "{}", stdout(&text));
+}
+
+#[test]
+fn suppression_on_the_line_above_suppresses() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "app.py",
+        "def f(email):\n    # privlint: ignore[identifier-in-log] fraud audit trail (DPIA-12)\n    print(email)\n",
+    );
+    let out = run(&["check", "--format", "json", path_str(dir.path())]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let json = json_of(&out);
+    assert!(findings(&json).iter().all(|f| f["suppressed"].is_string()));
+}
+
+#[test]
+fn suppression_without_reason_is_reported() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "app.py",
+        "def f(email):\n    print(email)  # privlint: ignore[identifier-in-log]\n",
+    );
+    let out = run(&["check", "--format", "json", path_str(dir.path())]);
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    let json = json_of(&out);
+    let list = findings(&json);
+    let checks: Vec<&str> = list.iter().map(|f| f["check"].as_str().unwrap()).collect();
+    assert!(checks.contains(&"identifier-in-log"), "{list:#?}");
+    assert!(checks.contains(&"invalid-suppression"), "{list:#?}");
+    assert!(
+        list.iter().all(|f| f.get("suppressed").is_none()),
+        "{list:#?}"
+    );
+    let invalid = list
+        .iter()
+        .find(|f| f["check"] == "invalid-suppression")
+        .unwrap();
+    assert_eq!(invalid["severity"], "warning");
+    assert_eq!(invalid["location"]["line"], 2);
+}
+
+#[test]
+fn suppression_of_unknown_check_is_reported() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "app.py",
+        "def f(email):\n    print(email)  # privlint: ignore[no-such-check] because\n",
+    );
+    let out = run(&["check", "--format", "json", path_str(dir.path())]);
+    assert_eq!(code(&out), 1);
+    let json = json_of(&out);
+    let checks: Vec<&str> = findings(&json)
+        .iter()
+        .map(|f| f["check"].as_str().unwrap())
+        .collect();
+    assert!(checks.contains(&"identifier-in-log"), "{checks:?}");
+    assert!(checks.contains(&"invalid-suppression"), "{checks:?}");
+}
+
+// ---- explain / rules / usage -----------------------------------------------------------------
+
+#[test]
+fn explain_a_check() {
+    let out = run(&["explain", "identifier-in-log"]);
+    assert_eq!(code(&out), 0);
+    assert!(stdout(&out).contains("What it finds"), "{}", stdout(&out));
+
+    let list = run(&["explain"]);
+    assert_eq!(code(&list), 0);
+    assert!(stdout(&list).contains("identifier-in-log"));
+    assert!(stdout(&list).contains("invalid-suppression"));
+}
+
+#[test]
+fn explain_unknown_check_exits_2() {
+    let out = run(&["explain", "nope"]);
+    assert_eq!(code(&out), 2);
+    assert!(out.stdout.is_empty());
+    let err = stderr(&out);
+    assert!(err.contains("nope"), "{err}");
+    assert!(err.contains("identifier-in-log"), "{err}");
+}
+
+#[test]
+fn rules_lists_categories() {
+    let out = run(&["rules", "--categories"]);
+    assert_eq!(code(&out), 0);
+    let text = stdout(&out);
+    assert!(text.contains("user.contact.email"), "{text}");
+    assert!(!text.contains("Log sinks"), "{text}");
+
+    let all = run(&["rules"]);
+    assert_eq!(code(&all), 0);
+    for section in ["Checks:", "Data categories", "Log sinks:", "Sanitizers"] {
+        assert!(stdout(&all).contains(section), "{section}");
+    }
+}
+
+#[test]
+fn invalid_usage_exits_2() {
+    for args in [
+        &["check", "--format", "xml"][..],
+        &["check", "--fail-on", "sometimes"],
+        &["check", "--max-file-size", "lots"],
+        &["check", "--no-such-flag"],
+        &["frobnicate"],
+        &[],
+    ] {
+        let out = run(args);
+        assert_eq!(code(&out), 2, "privlint {args:?}");
+        assert!(!stderr(&out).is_empty(), "privlint {args:?}");
+    }
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    let help = run(&["--help"]);
+    assert_eq!(code(&help), 0);
+    assert!(stdout(&help).contains("check"));
+    let version = run(&["--version"]);
+    assert_eq!(code(&version), 0);
+    assert!(stdout(&version).contains(env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn missing_path_exits_2() {
+    let out = run(&["check", "fixtures/does-not-exist"]);
+    assert_eq!(code(&out), 2);
+    assert!(out.stdout.is_empty());
+    assert!(stderr(&out).contains("fixtures/does-not-exist"));
+}
