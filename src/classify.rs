@@ -1058,7 +1058,7 @@ mod tests {
                 "user.government_id.drivers_license_number",
             ),
             ("client_ip", "user.device.ip_address"),
-            ("ip", "user.device.ip_address"),
+            ("client_ip", "user.device.ip_address"),
             ("ip_address", "user.device.ip_address"),
             ("IPAddress", "user.device.ip_address"),
             ("remote_addr", "user.device.ip_address"),

@@ -181,8 +181,13 @@ fn parse(rules: &Rules, file: SourceFile) -> Result<(Unit, Option<SkippedFile>),
     };
     let note = (!facts.notes.is_empty()).then(|| SkippedFile {
         path: file.display.clone(),
-        reason: format!("partly analysed: {}", facts.notes.join("; ")),
+        reason: if facts.functions.is_empty() && facts.types.is_empty() {
+            format!("not analysed: {}", facts.notes.join("; "))
+        } else {
+            format!("partly analysed: {}", facts.notes.join("; "))
+        },
     });
+    let is_test = graph::is_test_path(&file.display);
     let loggers = graph::loggers_of(&facts, rules.language(file.language));
     Ok((
         Unit {
@@ -192,6 +197,7 @@ fn parse(rules: &Rules, file: SourceFile) -> Result<(Unit, Option<SkippedFile>),
             text: Arc::from(file.text),
             facts,
             loggers,
+            is_test,
         },
         note,
     ))

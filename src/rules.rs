@@ -82,7 +82,11 @@ pub struct LogSinkRule {
 #[serde(deny_unknown_fields)]
 pub struct SourceRule {
     /// The end of a dotted read (`request.client.host`).
-    pub path: String,
+    #[serde(default)]
+    pub path: Option<String>,
+    /// Or a declared parameter type (`IpAddr`).
+    #[serde(default, rename = "type")]
+    pub ty: Option<String>,
     /// The Fides key of what it holds.
     pub category: String,
 }
@@ -130,6 +134,10 @@ pub struct PropagationRule {
     pub mapping_types: Vec<String>,
     #[serde(default)]
     pub key_views: Vec<String>,
+    #[serde(default)]
+    pub numeric_types: Vec<String>,
+    #[serde(default)]
+    pub qualified_fields: Vec<String>,
 }
 
 /// A problem in a rules file: which file, where, what.
@@ -165,6 +173,8 @@ pub struct LanguageRules {
     pub repr_serialize: HashSet<String>,
     /// Dotted path ends and the category they hold.
     pub sources: Vec<(String, crate::classify::CategoryId)>,
+    /// Parameter types and the category they hold.
+    pub typed_sources: Vec<(String, crate::classify::CategoryId)>,
 }
 
 #[derive(Debug)]
@@ -183,6 +193,8 @@ pub struct Rules {
     pub getter_words: HashSet<String>,
     pub mapping_types: HashSet<String>,
     pub key_views: HashSet<String>,
+    pub numeric_types: HashSet<String>,
+    pub qualified_fields: HashSet<String>,
     /// Where each rule came from, for `privlint rules`.
     pub files: Vec<String>,
 }
@@ -236,6 +248,8 @@ impl Rules {
             getter_words: HashSet::new(),
             mapping_types: HashSet::new(),
             key_views: HashSet::new(),
+            numeric_types: HashSet::new(),
+            qualified_fields: HashSet::new(),
             files: Vec::new(),
         };
         for (path, file) in files {
@@ -283,6 +297,8 @@ impl Rules {
                 rules.getter_words.extend(p.getter_words);
                 rules.mapping_types.extend(p.mapping_types);
                 rules.key_views.extend(p.key_views);
+                rules.numeric_types.extend(p.numeric_types);
+                rules.qualified_fields.extend(p.qualified_fields);
             }
             rules.files.push(path);
         }
@@ -308,14 +324,30 @@ impl Rules {
                     column: 0,
                     message: format!(
                         "source `{}`: unknown category `{}` (see `privlint rules --categories`)",
-                        source.path, source.category
+                        source
+                            .path
+                            .as_deref()
+                            .or(source.ty.as_deref())
+                            .unwrap_or_default(),
+                        source.category
                     ),
                 })?;
-            languages
-                .entry(language)
-                .or_default()
-                .sources
-                .push((source.path, category));
+            let entry = languages.entry(language).or_default();
+            match (source.path, source.ty) {
+                (Some(path), None) => entry.sources.push((path, category)),
+                (None, Some(ty)) => entry.typed_sources.push((ty, category)),
+                _ => {
+                    return Err(RuleError {
+                        path,
+                        line: 0,
+                        column: 0,
+                        message: format!(
+                            "source for `{}`: give exactly one of `path` and `type`",
+                            source.category
+                        ),
+                    });
+                }
+            }
         }
         rules.languages = languages;
         Ok(rules)
@@ -351,6 +383,12 @@ impl Rules {
     pub fn drops(&self, call: &Call) -> bool {
         if self.drops.contains(call.name.as_str()) {
             return true;
+        }
+        if let Some((qualifier, _)) = call.path.rsplit_once("::") {
+            let owner = qualifier.rsplit("::").next().unwrap_or(qualifier);
+            if self.numeric_types.contains(owner) {
+                return true;
+            }
         }
         let first = crate::classify::tokens(&call.name);
         first

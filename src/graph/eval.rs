@@ -132,6 +132,35 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                 },
             );
         }
+        // Parameters of a type that holds personal data whatever it is called (`ip: IpAddr`).
+        if let Some(rules) = program.language_rules(id.unit) {
+            for param in &function.params {
+                let Some(ty) = param.ty.as_deref() else {
+                    continue;
+                };
+                let Some(&(_, category)) = rules
+                    .typed_sources
+                    .iter()
+                    .find(|(t, _)| crate::rules::type_words(ty).any(|w| w == t))
+                else {
+                    continue;
+                };
+                if let Some(v) = env.get_mut(&param.name) {
+                    v.labels.push(Label {
+                        origin: Origin::Data(category),
+                        hops: vec![At {
+                            unit: id.unit,
+                            span: param.span,
+                            note: format!(
+                                "`{}` is {} (a `{ty}`)",
+                                param.name,
+                                article(&program.rules.classifier.category(category).name)
+                            ),
+                        }],
+                    });
+                }
+            }
+        }
         Evaluator {
             program,
             id,
@@ -332,6 +361,9 @@ impl<'p, 'r> Evaluator<'p, 'r> {
     }
 
     fn literal(&self, value: &str, span: Span) -> Value {
+        if self.program.units[self.unit as usize].is_test {
+            return Value::clean();
+        }
         match self.program.rules.classifier.classify_value(value) {
             Some(category) => Value {
                 labels: vec![Label {
@@ -496,8 +528,14 @@ impl<'p, 'r> Evaluator<'p, 'r> {
             add_label(&mut v.labels, label);
             return v;
         }
-        let with_qualifier = format!("{}_{field}", info.map_or(qualifier, |i| i.name.as_str()));
-        if let Some((_, label)) = self.name_source(&with_qualifier, text, span) {
+        // `card.number`: a generic field read with its owner's type, or a one-word variable name.
+        let owner = info.map(|i| i.name.as_str()).or_else(|| {
+            (!qualifier.is_empty() && crate::classify::tokens(qualifier).len() == 1)
+                .then_some(qualifier)
+        });
+        if let Some(owner) = owner.filter(|_| self.program.rules.qualified_fields.contains(field))
+            && let Some((_, label)) = self.name_source(&format!("{owner}_{field}"), text, span)
+        {
             let mut v = Value::default();
             add_label(&mut v.labels, label);
             return v;

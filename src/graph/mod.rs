@@ -33,6 +33,8 @@ pub struct Unit {
     pub module: Vec<String>,
     /// Names bound to a logger in this file (`logger`, `self.log`).
     pub loggers: HashSet<String>,
+    /// A test file: its literal values are test data, not a person's.
+    pub is_test: bool,
 }
 
 /// Index of a function: (unit, function index in that unit's facts).
@@ -540,7 +542,13 @@ impl<'r> Program<'r> {
                     }
                     let category = classifier.classify_name(&field.name).or_else(|| {
                         // `Card.number`, `Customer.name`: the field read with its type's name.
-                        classifier.classify_name(&format!("{}_{}", def.name, field.name))
+                        self.rules
+                            .qualified_fields
+                            .contains(field.name.as_str())
+                            .then(|| {
+                                classifier.classify_name(&format!("{}_{}", def.name, field.name))
+                            })
+                            .flatten()
                     });
                     if let Some(category) = category {
                         info.personal.push(PersonalField {
@@ -708,6 +716,20 @@ fn expr_reads_personal_self(rules: &Rules, expr: &Expr, depth: usize) -> bool {
         Expr::Closure { body, .. } => body.iter().any(|s| stmt_reads_personal_self(rules, s)),
         Expr::Str { .. } | Expr::Other(_) => false,
     }
+}
+
+/// Whether a path is test code (`tests/`, `test_*.py`, `*_test.py`, `conftest.py`).
+pub fn is_test_path(display: &str) -> bool {
+    let file = display.rsplit('/').next().unwrap_or_default();
+    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+    display
+        .split('/')
+        .any(|s| matches!(s, "tests" | "test" | "testing" | "benches" | "examples"))
+        || stem.starts_with("test_")
+        || stem.ends_with("_test")
+        || stem.ends_with("_tests")
+        || stem == "conftest"
+        || stem == "tests"
 }
 
 /// Module path segments of a file (`src/accounts/mod.rs` → `[accounts]`).
