@@ -365,22 +365,9 @@ impl<'p, 'r> Evaluator<'p, 'r> {
             return Value::clean();
         }
         match self.program.rules.classifier.classify_value(value) {
-            Some(category) => Value {
-                labels: vec![Label {
-                    origin: Origin::Data(category),
-                    hops: vec![At {
-                        unit: self.unit,
-                        span,
-                        note: format!(
-                            "this literal is {}",
-                            article(&self.program.rules.classifier.category(category).name)
-                        ),
-                    }],
-                }],
-                ty: None,
-                clean: false,
-                mapping: false,
-            },
+            Some(category) => self.source(category, span, |name| {
+                format!("this literal is {}", article(name))
+            }),
             None => Value::clean(),
         }
     }
@@ -454,22 +441,27 @@ impl<'p, 'r> Evaluator<'p, 'r> {
             .sources
             .iter()
             .find(|(path, _)| crate::rules::path_matches(text, path))?;
-        Some(Value {
+        Some(self.source(category, span, |name| {
+            format!("`{text}` is {}", article(name))
+        }))
+    }
+
+    /// A value that is personal data of `category` from here, with a note made from the
+    /// category's name.
+    fn source(&self, category: CategoryId, span: Span, note: impl Fn(&str) -> String) -> Value {
+        Value {
             labels: vec![Label {
                 origin: Origin::Data(category),
                 hops: vec![At {
                     unit: self.unit,
                     span,
-                    note: format!(
-                        "`{text}` is {}",
-                        article(&self.program.rules.classifier.category(category).name)
-                    ),
+                    note: note(&self.program.rules.classifier.category(category).name),
                 }],
             }],
             ty: None,
             clean: false,
             mapping: false,
-        })
+        }
     }
 
     /// Reading `field` of a value. `qualifier` names the value (its type, or the variable):
