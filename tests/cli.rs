@@ -1,8 +1,11 @@
 //! The command-line contract: exit codes, output formats, `--output`, filters, user rules,
 //! suppressions and the `explain`/`rules` subcommands.
 
+#[path = "support/sarif_schema.rs"]
+mod sarif_schema;
+
 use assert_cmd::Command;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -215,52 +218,12 @@ fn text_and_sarif_are_deterministic_too() {
 
 // ---- SARIF ---------------------------------------------------------------------------------
 
-/// The SARIF 2.1.0 schema, with the stray `]` in its two `language` patterns fixed (the
-/// published pattern is not a valid regex, so jsonschema refuses to compile the schema).
-fn sarif_validator() -> jsonschema::Validator {
-    const BAD_PATTERN: &str = "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$";
-    fn fix(value: &mut Value) -> usize {
-        match value {
-            Value::Object(map) => {
-                let mut fixed = 0;
-                for (key, child) in map.iter_mut() {
-                    if key == "pattern" && child == BAD_PATTERN {
-                        *child = json!("^[a-zA-Z]{2}(-[a-zA-Z]{2})?$");
-                        fixed += 1;
-                    } else {
-                        fixed += fix(child);
-                    }
-                }
-                fixed
-            }
-            Value::Array(items) => items.iter_mut().map(fix).sum(),
-            _ => 0,
-        }
-    }
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sarif-schema-2.1.0.json");
-    let mut schema: Value = serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
-    assert_eq!(fix(&mut schema), 2, "the schema typo moved: revisit this");
-    jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .unwrap()
-}
-
-fn assert_valid_sarif(instance: &Value) {
-    let validator = sarif_validator();
-    let errors: Vec<String> = validator
-        .iter_errors(instance)
-        .map(|e| format!("{e} at {}", e.instance_path()))
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
-}
-
 #[test]
 fn sarif_report_validates_against_the_schema() {
     let out = run(&["check", DEMO, "--format", "sarif"]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let sarif = json_of(&out);
-    assert_valid_sarif(&sarif);
+    sarif_schema::assert_valid(&sarif);
     assert_eq!(sarif["version"], "2.1.0");
 
     let run0 = &sarif["runs"][0];
@@ -298,7 +261,7 @@ fn sarif_with_skipped_files_and_suppressions_validates() {
     let out = run(&["check", "--format", "sarif", path_str(dir.path())]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let sarif = json_of(&out);
-    assert_valid_sarif(&sarif);
+    sarif_schema::assert_valid(&sarif);
     let run0 = &sarif["runs"][0];
     let notes = run0["invocations"][0]["toolExecutionNotifications"]
         .as_array()

@@ -63,8 +63,7 @@ pub fn propagate(program: &Program<'_>) -> (Vec<SinkHit>, CallGraph) {
             for id in &members {
                 let (outcome, _) =
                     Evaluator::new(program, *id, &summaries, globals.get(&id.unit)).run();
-                let before = summaries.get(id).map(Summary::shape_owned);
-                if before.as_ref() != Some(&outcome.summary.shape_owned()) {
+                if summaries.get(id).map(Summary::shape) != Some(outcome.summary.shape()) {
                     changed = true;
                 }
                 summaries.insert(*id, outcome.summary);
@@ -78,10 +77,4 @@ pub fn propagate(program: &Program<'_>) -> (Vec<SinkHit>, CallGraph) {
     let mut all: Vec<SinkHit> = hits.into_values().flatten().collect();
     all.sort_by(|a, b| a.sink.cmp(&b.sink));
     (all, CallGraph { graph, nodes })
-}
-
-impl Summary {
-    fn shape_owned(&self) -> String {
-        format!("{:?}", self.shape())
-    }
 }

@@ -281,67 +281,15 @@ fn pascal_case(id: &str) -> String {
 }
 
 #[cfg(test)]
+#[path = "../../tests/support/sarif_schema.rs"]
+mod sarif_schema;
+
+#[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::text::test_support::sample_result;
+    use crate::report::text::test_support::{options, sample_result};
 
-    fn options() -> RenderOptions {
-        RenderOptions {
-            color: false,
-            width: 80,
-            version: "0.1.0".into(),
-        }
-    }
-
-    fn schema() -> Value {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sarif-schema-2.1.0.json");
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-    }
-
-    /// The published SARIF 2.1.0 schema has a typo in the `language` patterns of `run` and
-    /// `toolComponent` (`^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$`, a stray `]`) that
-    /// jsonschema's meta-schema check rejects as `format: regex`, and that check cannot be
-    /// switched off. The test swaps in the intended pattern before compiling; everything else
-    /// (`uri`, `uri-reference`, `date-time` formats included) is validated as published.
-    fn validator() -> jsonschema::Validator {
-        fn fix(value: &mut Value) -> usize {
-            match value {
-                Value::Object(map) => {
-                    let mut fixed = 0;
-                    for (key, child) in map.iter_mut() {
-                        if key == "pattern" && child == BAD_PATTERN {
-                            *child = json!("^[a-zA-Z]{2}(-[a-zA-Z]{2})?$");
-                            fixed += 1;
-                        } else {
-                            fixed += fix(child);
-                        }
-                    }
-                    fixed
-                }
-                Value::Array(items) => items.iter_mut().map(fix).sum(),
-                _ => 0,
-            }
-        }
-        const BAD_PATTERN: &str = "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$";
-        let mut schema = schema();
-        assert!(
-            fix(&mut schema) > 0,
-            "the schema typo is gone: drop this workaround"
-        );
-        jsonschema::options()
-            .should_validate_formats(true)
-            .build(&schema)
-            .unwrap()
-    }
-
-    fn assert_valid(instance: &Value) {
-        let validator = validator();
-        let errors: Vec<String> = validator
-            .iter_errors(instance)
-            .map(|e| format!("{} at {}", e, e.instance_path()))
-            .collect();
-        assert!(errors.is_empty(), "{errors:#?}\n{instance:#}");
-    }
+    use super::sarif_schema::{assert_valid, validator};
 
     #[test]
     fn validates_against_the_schema() {

@@ -22,6 +22,15 @@ fn loc(path: &str, text: &str, needle: &str) -> Location {
     }
 }
 
+/// Plain text options: no colour, 80 columns, a fixed version.
+pub fn options() -> crate::report::RenderOptions {
+    crate::report::RenderOptions {
+        color: false,
+        width: 80,
+        version: "0.1.0".into(),
+    }
+}
+
 pub fn sample_result() -> ScanResult {
     let email = DataRef {
         category: "user.contact.email".into(),

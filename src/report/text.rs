@@ -330,17 +330,9 @@ impl Diagnostic for RelatedDiagnostic {
 
 #[cfg(test)]
 mod tests {
-    use super::test_support::sample_result;
+    use super::test_support::{options, sample_result};
     use super::*;
     use crate::finding::{DataRef, LanguageCount, SkippedFile};
-
-    fn options() -> RenderOptions {
-        RenderOptions {
-            color: false,
-            width: 80,
-            version: "0.1.0".into(),
-        }
-    }
 
     #[test]
     fn finding_with_hops_in_two_files() {
