@@ -10,17 +10,26 @@ trap 'rm -rf "$tree"' EXIT
 python3 benches/gen_tree.py "$tree" "$lines"
 cargo build --release --quiet --bin privlint --example parse_only
 total=$(find "$tree" -name '*.rs' -o -name '*.py' | xargs cat | wc -l)
-measure() {
-  local label=$1; shift
-  local best=""
-  for _ in 1 2 3; do
-    /usr/bin/time -f "%e %M" -o "$tree/.time" "$@" >/dev/null 2>&1 || true
-    read -r secs kb < "$tree/.time"
-    if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs; mem=$kb; fi
-  done
-  awk -v l="$label" -v s="$best" -v kb="$mem" -v n="$total" \
-    'BEGIN{ printf "%-12s %8.2f s  %10.0f lines/s  peak %7.1f MiB\n", l, s, (s>0? n/s : 0), kb/1024 }'
+# Runs each pass RUNS times, alternating, so drift in the machine's speed hits both alike;
+# reports the best and the median wall time, lines per second and peak memory of each.
+RUNS=${RUNS:-7}
+: > "$tree/.parse"; : > "$tree/.check"
+for _ in $(seq "$RUNS"); do
+  /usr/bin/time -f "%e %M" -a -o "$tree/.parse" target/release/examples/parse_only "$tree" >/dev/null 2>&1
+  /usr/bin/time -f "%e %M" -a -o "$tree/.check" target/release/privlint check "$tree" --format json --fail-on never >/dev/null 2>&1 || true
+done
+report() {
+  sort -n "$2" | awk -v l="$1" -v n="$total" '
+    { s[NR] = $1; m[NR] = $2 }
+    END {
+      med = s[int((NR + 1) / 2)]
+      printf "%-12s best %6.2f s (%8.0f lines/s)  median %6.2f s (%8.0f lines/s)  peak %6.1f MiB\n",
+        l, s[1], n / s[1], med, n / med, m[1] / 1024
+    }'
 }
-echo "tree: $total lines"
-measure "parse-only" target/release/examples/parse_only "$tree"
-measure "check" target/release/privlint check "$tree" --format json --fail-on never
+echo "tree: $total lines, $RUNS runs each"
+report "parse-only" "$tree/.parse"
+report "check" "$tree/.check"
+paste <(sort -n "$tree/.parse") <(sort -n "$tree/.check") | awk '
+  { p[NR] = $1; c[NR] = $3 }
+  END { printf "check / parse-only: best %.2fx, median %.2fx\n", c[1] / p[1], c[int((NR + 1) / 2)] / p[int((NR + 1) / 2)] }'

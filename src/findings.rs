@@ -48,7 +48,7 @@ pub fn build(
         .iter()
         .map(|h| Hop {
             location: location_of(program, h),
-            note: h.note.clone(),
+            note: h.note.to_string(),
         })
         .collect();
     let code = u

@@ -106,7 +106,7 @@ fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
         path.push(At {
             unit: sink.unit,
             span: sink.span,
-            note: format!("logged by `{}`", sink.callee),
+            note: format!("logged by `{}`", sink.callee).into(),
         });
         let help =
             "log an internal ID instead, or sanitize the value first (e.g. `mask_email(..)`, \

@@ -76,6 +76,9 @@ pub struct Outcome {
     pub hits: Vec<SinkHit>,
     /// Functions this one calls (resolved), for the call graph.
     pub callees: Vec<FnId>,
+    /// A callee had no summary yet when this function was evaluated: evaluate it again once
+    /// the callee's is known.
+    pub incomplete: bool,
 }
 
 pub struct Evaluator<'p, 'r> {
@@ -120,7 +123,8 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                         hops: vec![At {
                             unit: id.unit,
                             span: param.span,
-                            note: format!("parameter `{}` of `{}`", param.name, function.name),
+                            note: format!("parameter `{}` of `{}`", param.name, function.name)
+                                .into(),
                         }],
                     }],
                     ty,
@@ -155,7 +159,8 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                                 "`{}` is {} (a `{ty}`)",
                                 param.name,
                                 article(&program.rules.classifier.category(category).name)
-                            ),
+                            )
+                            .into(),
                         }],
                     });
                 }
@@ -245,7 +250,7 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                                     At {
                                         unit: self.unit,
                                         span: target.span,
-                                        note: format!("assigned to `{name}`"),
+                                        note: format!("assigned to `{name}`").into(),
                                     },
                                 )
                             }
@@ -303,7 +308,7 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                 CompoundKind::Format => {
                     let mut v = Value::clean();
                     for part in &c.parts {
-                        let pv = self.formatted(part);
+                        let pv = self.formatted(&part.value, part.debug);
                         v.merge(pv);
                     }
                     v.ty = None;
@@ -384,7 +389,8 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                     note: format!(
                         "`{shown}` holds {} (by its name)",
                         article(&self.program.rules.classifier.category(category).name)
-                    ),
+                    )
+                    .into(),
                 }],
             },
         ))
@@ -455,7 +461,7 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                 hops: vec![At {
                     unit: self.unit,
                     span,
-                    note: note(&self.program.rules.classifier.category(category).name),
+                    note: note(&self.program.rules.classifier.category(category).name).into(),
                 }],
             }],
             ty: None,
@@ -500,7 +506,8 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                             note: format!(
                                 "`{text}` is read: {}",
                                 self.program.rules.classifier.category(category).name
-                            ),
+                            )
+                            .into(),
                         }],
                     }],
                     ty: field_ty,
@@ -573,15 +580,18 @@ impl<'p, 'r> Evaluator<'p, 'r> {
 
     /// A value as formatted into text: a whole object shows its personal fields when its type
     /// prints them.
-    fn formatted(&mut self, part: &Part) -> Value {
-        let v = self.expr(&part.value);
-        let mode = if part.debug {
+    fn formatted(&mut self, value: &Expr, debug: bool) -> Value {
+        let v = self.expr(value);
+        let mode = if debug {
             Expansion::Debug
         } else {
             Expansion::Display
         };
-        let text = expr_text(&part.value);
-        let expanded = self.expand(&v, mode, part.value.span(), &text);
+        let expanded = if v.ty.is_some() {
+            self.expand(&v, mode, value.span(), &expr_text(value))
+        } else {
+            Value::default()
+        };
         let mut out = Value {
             labels: v.labels,
             ty: None,
@@ -627,7 +637,7 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                         At {
                             unit: p.unit,
                             span: p.span,
-                            note: format!("field `{}` of `{}`", p.name, info.name),
+                            note: format!("field `{}` of `{}`", p.name, info.name).into(),
                         },
                         At {
                             unit: self.unit,
@@ -636,7 +646,8 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                                 "`{text}` is a `{}`, {how} `{}`",
                                 info.name,
                                 names.join("`, `")
-                            ),
+                            )
+                            .into(),
                         },
                     ],
                 },
@@ -667,7 +678,7 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                 args.push(Value::default());
             } else {
                 let v = if call.is_macro {
-                    self.formatted(a)
+                    self.formatted(&a.value, a.debug)
                 } else {
                     self.expr(&a.value)
                 };
@@ -771,7 +782,7 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                         At {
                             unit: self.unit,
                             span: call.span,
-                            note: format!("added to `{key}`"),
+                            note: format!("added to `{key}`").into(),
                         },
                     ),
                 );
@@ -839,6 +850,9 @@ impl<'p, 'r> Evaluator<'p, 'r> {
             let f = self.program.function(callee);
             let bound = bind_arguments(f, call, receiver, args);
             let Some(summary) = self.summaries.get(&callee) else {
+                if callee != self.id {
+                    self.out.incomplete = true;
+                }
                 continue;
             };
             for label in &summary.ret {
@@ -850,7 +864,7 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                             At {
                                 unit: self.unit,
                                 span: call.span,
-                                note: format!("returned by `{}`", f.name),
+                                note: format!("returned by `{}`", f.name).into(),
                             },
                         ),
                     ),
@@ -863,7 +877,7 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                                     At {
                                         unit: self.unit,
                                         span: call.span,
-                                        note: format!("passes through `{}`", f.name),
+                                        note: format!("passes through `{}`", f.name).into(),
                                     },
                                 );
                                 add_label(&mut result.labels, l);
@@ -887,7 +901,7 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                 let entry = At {
                     unit: self.unit,
                     span: *arg_span,
-                    note: format!("passed to `{}` as `{param_name}`", f.name),
+                    note: format!("passed to `{}` as `{param_name}`", f.name).into(),
                 };
                 let mut data = Vec::new();
                 for l in &arg.labels {
@@ -931,11 +945,10 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                     if param.name == "self" || skipped.contains(&param.name) {
                         continue;
                     }
-                    let v = self.formatted(&Part {
-                        key: None,
-                        value: Expr::Place(Place::var(param.name.clone(), param.span)),
-                        debug: true,
-                    });
+                    let v = self.formatted(
+                        &Expr::Place(Place::var(param.name.clone(), param.span)),
+                        true,
+                    );
                     logged.merge(v);
                 }
                 let callee = format!("#[{}]", decorator.split('(').next().unwrap_or(decorator));
@@ -1013,11 +1026,7 @@ impl<'p, 'r> Evaluator<'p, 'r> {
             // Python's logging and print turn objects into text with str(); keyword arguments
             // of structured loggers are rendered with repr().
             let debug = part.debug || (self.language == Language::Python && part.key.is_some());
-            let mut v = self.formatted(&Part {
-                key: part.key.clone(),
-                value: part.value.clone(),
-                debug,
-            });
+            let mut v = self.formatted(&part.value, debug);
             if let Some(key) = part.key.as_deref()
                 && !v.clean
                 && !matches!(part.value, Expr::Str { .. })

@@ -19,6 +19,7 @@ pub mod eval;
 use crate::classify::CategoryId;
 use crate::ir::{Expr, FileFacts, Function, Language, Span, Stmt};
 use crate::rules::{LanguageRules, Rules, place_text};
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -76,7 +77,8 @@ pub struct TypeInfo {
 pub struct At {
     pub unit: u32,
     pub span: Span,
-    pub note: String,
+    /// Shared: values are copied on every read, and their paths with them.
+    pub note: Arc<str>,
 }
 
 /// Where a value's personal data comes from.
@@ -158,7 +160,81 @@ pub struct Program<'r> {
     pub units: Vec<Unit>,
     /// Types by language, then by name: a Python `Customer` is not a Rust `Customer`.
     pub types: HashMap<Language, HashMap<String, TypeInfo>>,
-    functions_by_name: HashMap<String, Vec<FnId>>,
+    /// Lowercased names of the types that hold personal data (`customer` → `Customer`), for
+    /// typing a variable by its name.
+    personal_type_words: HashMap<Language, HashMap<String, String>>,
+    functions: FunctionIndex,
+}
+
+/// Functions by what a call site knows of them, so resolving a call is a few hash lookups
+/// whatever the number of functions sharing a name.
+#[derive(Default)]
+struct FunctionIndex {
+    /// owner → method name → methods.
+    methods: HashMap<String, HashMap<String, Vec<FnId>>>,
+    /// Methods by name alone.
+    methods_by_name: HashMap<String, Vec<FnId>>,
+    /// Free functions (no owner) by name.
+    free: HashMap<String, Vec<FnId>>,
+    /// unit → name → free functions defined in that unit.
+    free_in_unit: HashMap<u32, HashMap<String, Vec<FnId>>>,
+}
+
+impl FunctionIndex {
+    fn build(units: &[Unit]) -> Self {
+        let mut functions = FunctionIndex::default();
+        for (u, unit) in units.iter().enumerate() {
+            for (i, f) in unit.facts.functions.iter().enumerate() {
+                if f.is_module_body {
+                    continue;
+                }
+                let id = FnId {
+                    unit: u as u32,
+                    index: i as u32,
+                };
+                if let Some(owner) = &f.owner {
+                    functions
+                        .methods
+                        .entry(owner.clone())
+                        .or_default()
+                        .entry(f.name.clone())
+                        .or_default()
+                        .push(id);
+                    functions
+                        .methods_by_name
+                        .entry(f.name.clone())
+                        .or_default()
+                        .push(id);
+                } else {
+                    functions.free.entry(f.name.clone()).or_default().push(id);
+                    functions
+                        .free_in_unit
+                        .entry(id.unit)
+                        .or_default()
+                        .entry(f.name.clone())
+                        .or_default()
+                        .push(id);
+                }
+            }
+        }
+        functions
+    }
+
+    fn method(&self, owner: &str, name: &str) -> &[FnId] {
+        self.methods
+            .get(owner)
+            .and_then(|m| m.get(name))
+            .map_or(&[], Vec::as_slice)
+    }
+    fn free(&self, name: &str) -> &[FnId] {
+        self.free.get(name).map_or(&[], Vec::as_slice)
+    }
+    fn free_in_unit(&self, unit: u32, name: &str) -> &[FnId] {
+        self.free_in_unit
+            .get(&unit)
+            .and_then(|m| m.get(name))
+            .map_or(&[], Vec::as_slice)
+    }
 }
 
 /// Names of methods so common in standard libraries that a call to one on a value of unknown
@@ -256,29 +332,36 @@ const GENERIC_METHODS: &[&str] = &[
 
 impl<'r> Program<'r> {
     pub fn new(rules: &'r Rules, units: Vec<Unit>) -> Self {
-        let mut functions_by_name: HashMap<String, Vec<FnId>> = HashMap::new();
-        for (u, unit) in units.iter().enumerate() {
-            for (i, f) in unit.facts.functions.iter().enumerate() {
-                if f.is_module_body {
-                    continue;
-                }
-                functions_by_name
-                    .entry(f.name.clone())
-                    .or_default()
-                    .push(FnId {
-                        unit: u as u32,
-                        index: i as u32,
-                    });
-            }
-        }
         let mut program = Program {
             rules,
             units,
             types: HashMap::new(),
-            functions_by_name,
+            personal_type_words: HashMap::new(),
+            functions: FunctionIndex::default(),
         };
-        program.types = program.index_types();
+        let (functions, types) = rayon::join(
+            || FunctionIndex::build(&program.units),
+            || program.index_types(),
+        );
+        program.functions = functions;
+        program.personal_type_words = types
+            .iter()
+            .map(|(language, types)| {
+                let words = types
+                    .values()
+                    .filter(|t| !t.personal.is_empty())
+                    .map(|t| (t.name.to_ascii_lowercase(), t.name.clone()))
+                    .collect();
+                (*language, words)
+            })
+            .collect();
+        program.types = types;
         program
+    }
+
+    /// The analysed files, for a caller that wants to free them on its own terms.
+    pub fn into_units(self) -> Vec<Unit> {
+        self.units
     }
 
     pub fn function(&self, id: FnId) -> &Function {
@@ -326,24 +409,29 @@ impl<'r> Program<'r> {
     /// The type a variable's name suggests (`customer`, `current_user`, `users` → `User`), when
     /// the project defines one by that name that holds personal data.
     pub fn type_for_name(&self, language: Language, name: &str) -> Option<String> {
-        let tokens = crate::classify::tokens(name);
-        let last = tokens.last()?;
-        let singular = last
-            .strip_suffix('s')
-            .filter(|s| s.len() > 2)
-            .unwrap_or(last);
-        for candidate in [last.as_str(), singular] {
-            let mut chars = candidate.chars();
-            let first = chars.next()?;
-            let type_name: String = first.to_uppercase().chain(chars).collect();
-            if self
-                .type_info(language, &type_name)
-                .is_some_and(|t| !t.personal.is_empty())
-            {
-                return Some(type_name);
+        // Called on every read of an untyped variable: find the last word without tokenising.
+        let bytes = name.as_bytes();
+        let mut start = bytes.len();
+        while start > 0 {
+            let c = bytes[start - 1];
+            if c == b'_' || c == b'-' || !c.is_ascii_alphanumeric() {
+                break;
+            }
+            start -= 1;
+            if c.is_ascii_uppercase() && start > 0 && bytes[start - 1].is_ascii_lowercase() {
+                break;
             }
         }
-        None
+        let last = name
+            .get(start..)
+            .filter(|w| w.len() > 1)?
+            .to_ascii_lowercase();
+        let types = self.personal_type_words.get(&language)?;
+        let singular = last.strip_suffix('s').filter(|s| s.len() > 2);
+        types
+            .get(&last)
+            .or_else(|| singular.and_then(|s| types.get(s)))
+            .cloned()
     }
 
     /// Candidate functions for a call, by name, receiver and path.
@@ -355,42 +443,40 @@ impl<'r> Program<'r> {
         receiver: Option<&Expr>,
         receiver_ty: Option<&str>,
     ) -> Vec<FnId> {
-        let Some(candidates) = self.functions_by_name.get(name) else {
-            return Vec::new();
-        };
-        let caller_fn = self.function(caller);
+        let index = &self.functions;
+        let caller_owner = self.function(caller).owner.as_deref();
         let unit = &self.units[caller.unit as usize];
-        let owner_is = |id: &FnId, owner: &str| self.function(*id).owner.as_deref() == Some(owner);
+        let import_of = |alias: &str| unit.facts.imports.iter().find(|i| i.alias == alias);
         let pick = |ids: Vec<FnId>| -> Vec<FnId> { if ids.len() <= 3 { ids } else { Vec::new() } };
+        let unique_method = || {
+            let methods = index
+                .methods_by_name
+                .get(name)
+                .map_or(&[][..], Vec::as_slice);
+            if methods.len() == 1 {
+                methods.to_vec()
+            } else {
+                Vec::new()
+            }
+        };
         match receiver {
             Some(Expr::Place(place))
                 if place.fields.is_empty()
                     && (place.base == "self" || place.base == "cls" || place.base == "Self") =>
             {
-                let Some(owner) = caller_fn.owner.as_deref() else {
+                let Some(owner) = caller_owner else {
                     return Vec::new();
                 };
-                let same: Vec<FnId> = candidates
-                    .iter()
-                    .copied()
-                    .filter(|id| owner_is(id, owner))
-                    .collect();
-                // A method defined in a base class: fall back to a unique method of that name.
-                if same.is_empty()
-                    && candidates.len() == 1
-                    && self.function(candidates[0]).owner.is_some()
-                {
-                    return candidates.clone();
+                let same = index.method(owner, name);
+                if same.is_empty() {
+                    // A method defined in a base class: a unique method of that name.
+                    return unique_method();
                 }
                 prefer_unit(same, caller.unit)
             }
             Some(receiver) => {
                 if let Some(ty) = receiver_ty {
-                    let typed: Vec<FnId> = candidates
-                        .iter()
-                        .copied()
-                        .filter(|id| owner_is(id, ty))
-                        .collect();
+                    let typed = index.method(ty, name);
                     if !typed.is_empty() {
                         return prefer_unit(typed, caller.unit);
                     }
@@ -398,93 +484,51 @@ impl<'r> Program<'r> {
                 if let Expr::Place(place) = receiver {
                     // `Type.method(...)` / `module.function(...)`
                     if place.fields.is_empty() {
-                        let by_owner: Vec<FnId> = candidates
-                            .iter()
-                            .copied()
-                            .filter(|id| owner_is(id, &place.base))
-                            .collect();
+                        let by_owner = index.method(&place.base, name);
                         if !by_owner.is_empty() {
-                            return by_owner;
+                            return by_owner.to_vec();
                         }
-                        if let Some(import) =
-                            unit.facts.imports.iter().find(|i| i.alias == place.base)
-                        {
-                            let free: Vec<FnId> = candidates
-                                .iter()
-                                .copied()
-                                .filter(|id| self.function(*id).owner.is_none())
-                                .collect();
-                            return pick(self.prefer_module(free, &import.path));
+                        if let Some(import) = import_of(&place.base) {
+                            return pick(self.prefer_module(index.free(name), &import.path));
                         }
                     }
                 }
                 if GENERIC_METHODS.contains(&name) {
                     return Vec::new();
                 }
-                let methods: Vec<FnId> = candidates
-                    .iter()
-                    .copied()
-                    .filter(|id| self.function(*id).owner.is_some())
-                    .collect();
-                if methods.len() == 1 {
-                    methods
-                } else {
-                    Vec::new()
-                }
+                unique_method()
             }
             None => {
-                let segments: Vec<&str> = path.split("::").collect();
-                if segments.len() >= 2 {
-                    let qualifier = segments[segments.len() - 2];
-                    let by_owner: Vec<FnId> = candidates
-                        .iter()
-                        .copied()
-                        .filter(|id| owner_is(id, qualifier))
-                        .collect();
+                if let Some((qualifier_path, _)) = path.rsplit_once("::") {
+                    let qualifier = qualifier_path.rsplit("::").next().unwrap_or(qualifier_path);
+                    let by_owner = index.method(qualifier, name);
                     if !by_owner.is_empty() {
                         return prefer_unit(by_owner, caller.unit);
                     }
-                    if qualifier == "Self"
-                        && let Some(owner) = caller_fn.owner.as_deref()
-                    {
-                        return candidates
-                            .iter()
-                            .copied()
-                            .filter(|id| owner_is(id, owner))
-                            .collect();
+                    if qualifier == "Self" {
+                        return caller_owner
+                            .map_or_else(Vec::new, |owner| index.method(owner, name).to_vec());
                     }
-                    let free: Vec<FnId> = candidates
-                        .iter()
-                        .copied()
-                        .filter(|id| self.function(*id).owner.is_none())
-                        .collect();
-                    return pick(
-                        self.prefer_module(free, &segments[..segments.len() - 1].join("::")),
-                    );
+                    return pick(self.prefer_module(index.free(name), qualifier_path));
                 }
-                let free: Vec<FnId> = candidates
-                    .iter()
-                    .copied()
-                    .filter(|id| self.function(*id).owner.is_none())
-                    .collect();
-                if free.iter().any(|id| id.unit == caller.unit) {
-                    return free
-                        .into_iter()
-                        .filter(|id| id.unit == caller.unit)
-                        .collect();
+                let local = index.free_in_unit(caller.unit, name);
+                if !local.is_empty() {
+                    return local.to_vec();
                 }
-                if let Some(import) = unit.facts.imports.iter().find(|i| i.alias == name) {
-                    return pick(self.prefer_module(free, &import.path));
+                if let Some(import) = import_of(name) {
+                    return pick(self.prefer_module(index.free(name), &import.path));
                 }
-                pick(free)
+                pick(index.free(name).to_vec())
             }
         }
     }
 
     /// Of several functions, those whose file's module path best matches an import path.
-    fn prefer_module(&self, ids: Vec<FnId>, import_path: &str) -> Vec<FnId> {
-        if ids.len() <= 1 {
-            return ids;
+    fn prefer_module(&self, ids: &[FnId], import_path: &str) -> Vec<FnId> {
+        // Scoring thousands of same-named functions per call would make resolution quadratic;
+        // past this many the name is ambiguous anyway.
+        if ids.len() <= 1 || ids.len() > 256 {
+            return ids.to_vec();
         }
         let wanted: Vec<&str> = import_path
             .split(['.', ':'])
@@ -499,9 +543,9 @@ impl<'r> Program<'r> {
         };
         let best = ids.iter().map(score).max().unwrap_or(0);
         if best == 0 {
-            return ids;
+            return ids.to_vec();
         }
-        ids.into_iter().filter(|id| score(id) == best).collect()
+        ids.iter().copied().filter(|id| score(id) == best).collect()
     }
 
     fn index_types(&self) -> HashMap<Language, HashMap<String, TypeInfo>> {
@@ -510,7 +554,7 @@ impl<'r> Program<'r> {
             by_language.entry(unit.language).or_default().push(u);
         }
         by_language
-            .into_iter()
+            .into_par_iter()
             .map(|(language, units)| (language, self.index_types_of(language, &units)))
             .collect()
     }
@@ -579,12 +623,13 @@ impl<'r> Program<'r> {
                 }
             }
         }
+        let leaking_reprs = self.leaking_reprs(units);
         for name in &names {
             let type_traits = &traits[name];
             let Some(lang) = self.rules.language(language) else {
                 continue;
             };
-            let manual = self.manual_repr_leaks(language, name);
+            let manual = leaking_reprs.contains(name.as_str());
             let info = types.get_mut(name).expect("indexed above");
             let derived = |set: &HashSet<String>| type_traits.iter().any(|t| set.contains(t));
             match language {
@@ -616,33 +661,33 @@ impl<'r> Program<'r> {
         types
     }
 
-    /// Whether a hand-written `fmt`/`__repr__`/`__str__` of a type reads a personal field of
-    /// `self` outside a sanitizer call.
-    fn manual_repr_leaks(&self, language: Language, type_name: &str) -> bool {
-        for unit in self.units.iter().filter(|u| u.language == language) {
-            for f in &unit.facts.functions {
-                if f.owner.as_deref() != Some(type_name)
-                    || !matches!(f.name.as_str(), "fmt" | "__repr__" | "__str__")
-                {
+    /// The types whose hand-written `fmt`/`__repr__`/`__str__` reads a personal field of
+    /// `self` outside a sanitizer call. One pass over the units' functions.
+    fn leaking_reprs(&self, units: &[usize]) -> HashSet<&str> {
+        let mut out = HashSet::new();
+        for &u in units {
+            for f in &self.units[u].facts.functions {
+                let Some(owner) = f.owner.as_deref() else {
                     continue;
-                }
-                if f.body
-                    .iter()
-                    .any(|s| stmt_reads_personal_self(self.rules, s))
+                };
+                if matches!(f.name.as_str(), "fmt" | "__repr__" | "__str__")
+                    && f.body
+                        .iter()
+                        .any(|s| stmt_reads_personal_self(self.rules, s))
                 {
-                    return true;
+                    out.insert(owner);
                 }
             }
         }
-        false
+        out
     }
 }
 
-fn prefer_unit(ids: Vec<FnId>, unit: u32) -> Vec<FnId> {
+fn prefer_unit(ids: &[FnId], unit: u32) -> Vec<FnId> {
     if ids.iter().any(|id| id.unit == unit) {
-        ids.into_iter().filter(|id| id.unit == unit).collect()
+        ids.iter().copied().filter(|id| id.unit == unit).collect()
     } else if ids.len() <= 3 {
-        ids
+        ids.to_vec()
     } else {
         Vec::new()
     }

@@ -1,7 +1,8 @@
 //! The Rust frontend, through syn.
 //!
 //! A pre-scan of the raw text rejects input nested too deeply for syn (`scan`); syn then parses
-//! the file on a dedicated thread with a large stack, and `convert`/`macros` turn its tree into
+//! a shallow file on the calling thread and a deeper one on a dedicated thread with a large
+//! stack, and `convert`/`macros` turn its tree into
 //! [`FileFacts`]. Spans come from proc-macro2's `span-locations` byte ranges.
 
 mod convert;
@@ -24,41 +25,49 @@ impl Frontend for RustFrontend {
 
     fn facts(&self, source: &str) -> Result<FileFacts, ParseError> {
         let directives = crate::lang::comments::directives(source, &["//"]);
-        if let Some(note) = scan::too_deep(source) {
+        let nesting = scan::measure(source);
+        if let Some(note) = nesting.note() {
             return Ok(FileFacts {
                 directives,
                 notes: vec![note],
                 ..FileFacts::default()
             });
         }
-        let spawned = std::thread::scope(|scope| {
-            std::thread::Builder::new()
-                .name("privlint-rust-parse".to_string())
-                .stack_size(PARSE_STACK)
-                .spawn_scoped(scope, || parse_and_convert(source))
-                .map(std::thread::ScopedJoinHandle::join)
-        });
-        let mut facts = match spawned {
-            Ok(Ok(result)) => result?,
-            Ok(Err(_panic)) => {
-                return Err(ParseError {
-                    line: 1,
-                    column: 1,
-                    message: "internal error in the Rust frontend".to_string(),
-                });
-            }
-            // No thread available: parse here. The pre-scan's limits keep this within an
-            // ordinary stack.
-            Err(_) => {
-                let result = parse_and_convert(source);
-                // Frees proc-macro2's per-thread source map; no span outlives this call.
-                proc_macro2::extra::invalidate_current_thread_spans();
-                result?
+        let mut facts = if nesting.is_shallow() {
+            parse_here(source)?
+        } else {
+            let spawned = std::thread::scope(|scope| {
+                std::thread::Builder::new()
+                    .name("privlint-rust-parse".to_string())
+                    .stack_size(PARSE_STACK)
+                    .spawn_scoped(scope, || parse_and_convert(source))
+                    .map(std::thread::ScopedJoinHandle::join)
+            });
+            match spawned {
+                Ok(Ok(result)) => result?,
+                Ok(Err(_panic)) => {
+                    return Err(ParseError {
+                        line: 1,
+                        column: 1,
+                        message: "internal error in the Rust frontend".to_string(),
+                    });
+                }
+                // No thread available: parse here. The pre-scan's limits keep this within an
+                // ordinary stack.
+                Err(_) => parse_here(source)?,
             }
         };
         facts.directives = directives;
         Ok(facts)
     }
+}
+
+/// Parses on the calling thread, then frees proc-macro2's per-thread source map (it grows with
+/// every file parsed on a thread; no span outlives this call).
+fn parse_here(source: &str) -> Result<FileFacts, ParseError> {
+    let result = parse_and_convert(source);
+    proc_macro2::extra::invalidate_current_thread_spans();
+    result
 }
 
 fn parse_and_convert(source: &str) -> Result<FileFacts, ParseError> {

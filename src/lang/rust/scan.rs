@@ -11,7 +11,47 @@ use crate::lang::MAX_NESTING;
 pub const MAX_CHAIN: usize = 2000;
 
 /// Why the file should not be handed to syn, as a note for the user.
+/// How deep a file nests: brackets, and operators chained within one bracket level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Nesting {
+    pub depth: usize,
+    pub chain: usize,
+}
+
+/// Nesting up to which syn's recursion fits comfortably in any worker thread's stack, so the
+/// file is parsed on the calling thread instead of a dedicated big-stack one.
+const SHALLOW_DEPTH: usize = 48;
+const SHALLOW_CHAIN: usize = 256;
+
+impl Nesting {
+    /// Why the file is not parsed at all, when it nests past the limits.
+    pub fn note(self) -> Option<String> {
+        let Nesting { depth, chain } = self;
+        if depth > MAX_NESTING {
+            return Some(format!(
+                "nested {depth} levels deep (limit {MAX_NESTING}): not analysed"
+            ));
+        }
+        if chain > MAX_CHAIN {
+            return Some(format!(
+                "an expression chains {chain} operators (limit {MAX_CHAIN}): not analysed"
+            ));
+        }
+        None
+    }
+
+    pub fn is_shallow(self) -> bool {
+        self.depth <= SHALLOW_DEPTH && self.chain <= SHALLOW_CHAIN
+    }
+}
+
+#[cfg(test)]
 pub fn too_deep(source: &str) -> Option<String> {
+    measure(source).note()
+}
+
+/// Measures the nesting of a file's text without parsing it.
+pub fn measure(source: &str) -> Nesting {
     let bytes = source.as_bytes();
     let mut depth = 0usize;
     let mut max_depth = 0usize;
@@ -96,17 +136,10 @@ pub fn too_deep(source: &str) -> Option<String> {
         }
         i += 1;
     }
-    if max_depth > MAX_NESTING {
-        return Some(format!(
-            "nested {max_depth} levels deep (limit {MAX_NESTING}): not analysed"
-        ));
+    Nesting {
+        depth: max_depth,
+        chain: max_chain,
     }
-    if max_chain > MAX_CHAIN {
-        return Some(format!(
-            "an expression chains {max_chain} operators (limit {MAX_CHAIN}): not analysed"
-        ));
-    }
-    None
 }
 
 fn bump(chain: &mut [usize], max_chain: &mut usize) {
