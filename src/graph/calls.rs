@@ -1,11 +1,11 @@
-//! The call graph and the order of propagation: callees before called_by, recursive groups of
+//! The call graph and the order of propagation: callees before callers, recursive groups of
 //! functions iterated until their summaries stop changing.
 //!
 //! The graph is built from the calls as written (receivers typed by their declared parameter
 //! types), which is cheap and finds nearly every edge. Evaluation can resolve more calls (it
 //! knows the types values get from constructors and return values); a function that meets a
 //! callee without a summary yet is marked incomplete and evaluated again at the end, and any
-//! function whose summary that changes has its called_by evaluated again, until nothing changes.
+//! function whose summary that changes has its callers evaluated again, until nothing changes.
 
 use super::eval::{Evaluator, Outcome, Value};
 use super::{FnId, Program, SinkHit, Summary};
