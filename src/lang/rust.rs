@@ -26,13 +26,23 @@ impl Frontend for RustFrontend {
     fn facts(&self, source: &str) -> Result<FileFacts, ParseError> {
         let directives = crate::lang::comments::directives(source, &["//"]);
         let nesting = scan::measure(source);
-        if let Some(note) = nesting.note() {
-            return Ok(FileFacts {
-                directives,
-                notes: vec![note],
-                ..FileFacts::default()
-            });
-        }
+        let mut partial_note = None;
+        let blanked;
+        let source = if let Some(note) = nesting.note() {
+            // Analyse what is left once the items nested too deeply are blanked out.
+            let Some((text, items)) = nesting.without_deep_items(source) else {
+                return Ok(FileFacts {
+                    directives,
+                    notes: vec![note],
+                    ..FileFacts::default()
+                });
+            };
+            blanked = text;
+            partial_note = Some(items);
+            blanked.as_str()
+        } else {
+            source
+        };
         let mut facts = if nesting.is_shallow() {
             parse_here(source)?
         } else {
@@ -58,6 +68,7 @@ impl Frontend for RustFrontend {
             }
         };
         facts.directives = directives;
+        facts.notes.extend(partial_note);
         Ok(facts)
     }
 }

@@ -12,10 +12,33 @@ pub const MAX_CHAIN: usize = 2000;
 
 /// Why the file should not be handed to syn, as a note for the user.
 /// How deep a file nests: brackets, and operators chained within one bracket level.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Nesting {
     pub depth: usize,
     pub chain: usize,
+    /// The top-level items (byte ranges, with their 1-based first line) nested past the limits.
+    pub too_deep_items: Vec<(std::ops::Range<usize>, usize, ItemNesting)>,
+}
+
+/// The nesting of one top-level item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ItemNesting {
+    pub depth: usize,
+    pub chain: usize,
+}
+
+impl ItemNesting {
+    fn exceeds(self) -> bool {
+        self.depth > MAX_NESTING || self.chain > MAX_CHAIN
+    }
+
+    fn describe(self) -> String {
+        if self.depth > MAX_NESTING {
+            format!("nested {} levels deep (limit {MAX_NESTING})", self.depth)
+        } else {
+            format!("chains {} operators (limit {MAX_CHAIN})", self.chain)
+        }
+    }
 }
 
 /// Nesting up to which syn's recursion fits comfortably in any worker thread's stack, so the
@@ -25,8 +48,8 @@ const SHALLOW_CHAIN: usize = 256;
 
 impl Nesting {
     /// Why the file is not parsed at all, when it nests past the limits.
-    pub fn note(self) -> Option<String> {
-        let Nesting { depth, chain } = self;
+    pub fn note(&self) -> Option<String> {
+        let Nesting { depth, chain, .. } = *self;
         if depth > MAX_NESTING {
             return Some(format!(
                 "nested {depth} levels deep (limit {MAX_NESTING}): not analysed"
@@ -40,7 +63,32 @@ impl Nesting {
         None
     }
 
-    pub fn is_shallow(self) -> bool {
+    /// The file with every top-level item that nests past the limits blanked out (spaces, line
+    /// breaks kept, so byte offsets and lines stay true), and a note naming each; `None` when
+    /// nothing would be left to parse or nothing needs blanking.
+    pub fn without_deep_items(&self, source: &str) -> Option<(String, String)> {
+        if self.too_deep_items.is_empty() {
+            return None;
+        }
+        let mut bytes = source.as_bytes().to_vec();
+        let mut notes = Vec::new();
+        for (range, line, nesting) in &self.too_deep_items {
+            for b in &mut bytes[range.clone()] {
+                if *b != b'\n' {
+                    *b = b' ';
+                }
+            }
+            notes.push(format!(
+                "the item at line {line} {} was not analysed",
+                nesting.describe()
+            ));
+        }
+        let text = String::from_utf8(bytes).ok()?;
+        let rest = measure(&text);
+        (rest.note().is_none() && !text.trim().is_empty()).then(|| (text, notes.join("; ")))
+    }
+
+    pub fn is_shallow(&self) -> bool {
         self.depth <= SHALLOW_DEPTH && self.chain <= SHALLOW_CHAIN
     }
 }
@@ -58,6 +106,24 @@ pub fn measure(source: &str) -> Nesting {
     // Operator counts, one per open bracket level (index 0 is the file's top level).
     let mut chain: Vec<usize> = vec![0];
     let mut max_chain = 0usize;
+    // The current top-level item: where it starts and how deep it nests so far.
+    let mut item_start = 0usize;
+    let mut item = ItemNesting { depth: 0, chain: 0 };
+    let mut too_deep_items = Vec::new();
+    let mut close_item = |end: usize, item: &mut ItemNesting, start: &mut usize| {
+        if item.exceeds() {
+            // The line where the item's code begins, after the blank lines before it.
+            let first = (*start..end)
+                .find(|&i| !bytes[i].is_ascii_whitespace())
+                .unwrap_or(*start);
+            let line = bytes[..first].split(|b| *b == b'\n').count();
+            too_deep_items.push((*start..end, line, *item));
+        }
+        max_depth = max_depth.max(item.depth);
+        max_chain = max_chain.max(item.chain);
+        *item = ItemNesting { depth: 0, chain: 0 };
+        *start = end;
+    };
     let mut i = 0usize;
     while i < bytes.len() {
         let b = bytes[i];
@@ -86,7 +152,7 @@ pub fn measure(source: &str) -> Nesting {
             }
             b'(' | b'[' | b'{' => {
                 depth += 1;
-                max_depth = max_depth.max(depth);
+                item.depth = item.depth.max(depth);
                 chain.push(0);
             }
             b')' | b']' | b'}' => {
@@ -94,10 +160,16 @@ pub fn measure(source: &str) -> Nesting {
                 if chain.len() > 1 {
                     chain.pop();
                 }
+                if depth == 0 && b == b'}' {
+                    close_item(i + 1, &mut item, &mut item_start);
+                }
             }
             b';' | b',' => {
                 if let Some(c) = chain.last_mut() {
                     *c = 0;
+                }
+                if depth == 0 && b == b';' {
+                    close_item(i + 1, &mut item, &mut item_start);
                 }
             }
             b'=' if bytes.get(i + 1) == Some(&b'>') => {
@@ -109,7 +181,7 @@ pub fn measure(source: &str) -> Nesting {
             }
             b'.' | b'?' | b'+' | b'-' | b'*' | b'/' | b'%' | b'^' | b'&' | b'|' | b'=' | b'<'
             | b'>' | b'!' => {
-                bump(&mut chain, &mut max_chain);
+                bump(&mut chain, &mut item.chain);
             }
             _ if is_ident_start(b) && (i == 0 || !is_ident_char(bytes[i - 1])) => {
                 let start = i;
@@ -118,7 +190,7 @@ pub fn measure(source: &str) -> Nesting {
                 }
                 match &bytes[start..i] {
                     b"as" | b"else" | b"return" | b"break" | b"move" | b"box" | b"yield" => {
-                        bump(&mut chain, &mut max_chain);
+                        bump(&mut chain, &mut item.chain);
                     }
                     // Item keywords start a new item or statement at this level. `fn` is left
                     // out: it also starts nested `fn() -> fn()` types.
@@ -136,9 +208,11 @@ pub fn measure(source: &str) -> Nesting {
         }
         i += 1;
     }
+    close_item(bytes.len(), &mut item, &mut item_start);
     Nesting {
         depth: max_depth,
         chain: max_chain,
+        too_deep_items,
     }
 }
 
@@ -285,5 +359,26 @@ mod tests {
         assert!(too_deep(&chain).unwrap().contains("chains"));
         let many_items = "pub fn f(a: &u8) -> Option<u8> { None }\n".repeat(5000);
         assert_eq!(too_deep(&many_items), None);
+    }
+
+    #[test]
+    fn deep_items_are_blanked_and_the_rest_kept_in_place() {
+        let deep = format!("{}1{}", "(".repeat(300), ")".repeat(300));
+        let src =
+            format!("fn a() {{ log(email); }}\nfn deep() -> i32 {{\n    {deep}\n}}\nfn b() {{}}\n");
+        let nesting = measure(&src);
+        assert!(nesting.note().is_some());
+        let (text, note) = nesting
+            .without_deep_items(&src)
+            .expect("shallow items remain");
+        assert_eq!(text.len(), src.len());
+        assert_eq!(text.lines().count(), src.lines().count());
+        assert!(text.starts_with("fn a() { log(email); }\n"));
+        assert!(text.ends_with("fn b() {}\n"));
+        assert!(!text.contains("deep"));
+        assert!(
+            note.contains("line 2") && note.contains("levels deep"),
+            "{note}"
+        );
     }
 }
