@@ -90,14 +90,18 @@ fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
             })
             .collect();
         let primary = labels[0];
-        let names: Vec<String> = data.iter().map(|d| d.name.to_lowercase()).collect();
+        let names: Vec<String> = data
+            .iter()
+            .map(|d| crate::graph::eval::in_sentence(&d.name))
+            .collect();
         let source_text = primary
             .hops
             .first()
             .map(|h| h.note.clone())
             .unwrap_or_default();
+        let verb = if names.len() > 1 { "reach" } else { "reaches" };
         let message = format!(
-            "{} reaches the log call `{}` without a sanitizer ({})",
+            "{} {verb} the log call `{}` without a sanitizer ({})",
             capitalise(&join_names(&names)),
             sink.callee,
             source_text

@@ -1134,13 +1134,44 @@ fn truncate(s: &str, max: usize) -> String {
     }
 }
 
-/// "an email address", "a phone number".
+/// A category name inside a sentence: "email address", but "IP address" (an acronym keeps its
+/// case).
+pub fn in_sentence(name: &str) -> String {
+    let mut chars = name.chars();
+    let (Some(first), second) = (chars.next(), chars.next()) else {
+        return String::new();
+    };
+    if second.is_some_and(char::is_uppercase) {
+        return name.to_string();
+    }
+    first
+        .to_lowercase()
+        .chain(name[first.len_utf8()..].chars())
+        .collect()
+}
+
+/// "an email address", "a phone number", "an IP address".
 pub fn article(name: &str) -> String {
-    let lower = name.to_lowercase();
-    let first = lower.chars().next().unwrap_or('x');
-    if "aeio".contains(first) {
-        format!("an {lower}")
+    let name = in_sentence(name);
+    let vowel_sound =
+        name.chars().next().is_some_and(|c| "aeioAEIO".contains(c)) || name.starts_with("IP");
+    if vowel_sound {
+        format!("an {name}")
     } else {
-        format!("a {lower}")
+        format!("a {name}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{article, in_sentence};
+
+    #[test]
+    fn names_in_sentences_keep_acronyms() {
+        assert_eq!(in_sentence("Email address"), "email address");
+        assert_eq!(in_sentence("IP address"), "IP address");
+        assert_eq!(article("IP address"), "an IP address");
+        assert_eq!(article("Phone number"), "a phone number");
+        assert_eq!(article("Email address"), "an email address");
     }
 }

@@ -111,6 +111,28 @@ fn blank_preamble(source: &str) -> String {
         let end = rest.find('\n').map_or(text.len(), |n| start + n);
         let blank = " ".repeat(end - start);
         text.replace_range(start..end, &blank);
+        start = end;
+    }
+    // A cargo-script frontmatter block (`---cargo` … `---`) after the shebang or at the top.
+    let head = text[start..].trim_start_matches(['\n', '\r', ' ', '\t']);
+    if head.starts_with("---") {
+        let open = text.len() - head.len();
+        let after_open = text[open..].find('\n').map_or(text.len(), |n| open + n + 1);
+        if let Some(close) = text[after_open..]
+            .match_indices("---")
+            .map(|(i, _)| after_open + i)
+            .find(|&i| i == 0 || text.as_bytes()[i - 1] == b'\n')
+        {
+            let end = text[close..].find('\n').map_or(text.len(), |n| close + n);
+            let blanked: String = text[open..end]
+                .chars()
+                .map(|c| if c == '\n' { '\n' } else { ' ' })
+                .collect();
+            // Same byte length only for ASCII; frontmatter is TOML, but be safe.
+            if blanked.len() == end - open {
+                text.replace_range(open..end, &blanked);
+            }
+        }
     }
     text
 }

@@ -549,3 +549,12 @@ fn truncated_and_odd_input_never_panics() {
         let _ = RustFrontend.facts(odd);
     }
 }
+
+#[test]
+fn cargo_script_frontmatter_is_skipped_with_offsets_kept() {
+    let src = "#!/usr/bin/env -S cargo +nightly -Zscript\n---cargo\n[dependencies]\nclap = \"4\"\n---\n\nfn main() { println!(\"{}\", email); }\n";
+    let f = facts(src);
+    let main = func(&f, "main");
+    let at = src.find("main").unwrap();
+    assert_eq!(main.span.start as usize, at);
+}
