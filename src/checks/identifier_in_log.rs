@@ -112,11 +112,19 @@ fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
             span: sink.span,
             note: format!("logged by `{}`", sink.callee).into(),
         });
-        let help =
-            "log an internal ID instead, or sanitize the value first (e.g. `mask_email(..)`, \
-             a salted hash); if this log is deliberate, add \
-             `privlint: ignore[identifier-in-log] <reason>` on the line above"
-                .to_string();
+        // The value as it is named nearest the sink.
+        let what = primary
+            .hops
+            .last()
+            .map(|h| h.note.split('`').nth(1).unwrap_or("the value").to_string())
+            .unwrap_or_else(|| "the value".into());
+        let help = format!(
+            "log an internal ID instead of {}, or pass `{what}` through a sanitizer first \
+             (a function named like mask_*, redact_*, hash_*, anonymize_*, or a salted hash); \
+             if this log is deliberate, add `privlint: ignore[identifier-in-log] <reason>` on \
+             the line above",
+            join_names(&names)
+        );
         out.push(crate::findings::build(
             cx.program,
             CHECK.id,
