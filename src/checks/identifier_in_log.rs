@@ -116,8 +116,8 @@ fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
         let what = primary
             .hops
             .last()
-            .map(|h| h.note.split('`').nth(1).unwrap_or("the value").to_string())
-            .unwrap_or_else(|| "the value".into());
+            .and_then(|h| h.note.split('`').nth(1))
+            .unwrap_or("the value");
         let help = format!(
             "log an internal ID instead of {}, or pass `{what}` through a sanitizer first \
              (a function named like mask_*, redact_*, hash_*, anonymize_*, or a salted hash); \
