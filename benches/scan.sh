@@ -15,21 +15,24 @@ total=$(find "$tree" -name '*.rs' -o -name '*.py' | xargs cat | wc -l)
 RUNS=${RUNS:-7}
 : > "$tree/.parse"; : > "$tree/.check"
 for _ in $(seq "$RUNS"); do
-  /usr/bin/time -f "%e %M" -a -o "$tree/.parse" target/release/examples/parse_only "$tree" >/dev/null 2>&1
-  /usr/bin/time -f "%e %M" -a -o "$tree/.check" target/release/privlint check "$tree" --format json --fail-on never >/dev/null 2>&1 || true
+  /usr/bin/time -f "%e %M %U %S" -a -o "$tree/.parse" target/release/examples/parse_only "$tree" >/dev/null 2>&1
+  /usr/bin/time -f "%e %M %U %S" -a -o "$tree/.check" target/release/privlint check "$tree" --format json --fail-on never >/dev/null 2>&1 || true
 done
 report() {
   sort -n "$2" | awk -v l="$1" -v n="$total" '
-    { s[NR] = $1; m[NR] = $2 }
+    { s[NR] = $1; m[NR] = $2; cpu += $3 + $4 }
     END {
       med = s[int((NR + 1) / 2)]
-      printf "%-12s best %6.2f s (%8.0f lines/s)  median %6.2f s (%8.0f lines/s)  peak %6.1f MiB\n",
-        l, s[1], n / s[1], med, n / med, m[1] / 1024
+      printf "%-12s best %6.2f s (%8.0f lines/s)  median %6.2f s (%8.0f lines/s)  cpu %5.2f s/run  peak %6.1f MiB\n",
+        l, s[1], n / s[1], med, n / med, cpu / NR, m[1] / 1024
     }'
 }
 echo "tree: $total lines, $RUNS runs each"
 report "parse-only" "$tree/.parse"
 report "check" "$tree/.check"
 paste <(sort -n "$tree/.parse") <(sort -n "$tree/.check") | awk '
-  { p[NR] = $1; c[NR] = $3 }
-  END { printf "check / parse-only: best %.2fx, median %.2fx\n", c[1] / p[1], c[int((NR + 1) / 2)] / p[int((NR + 1) / 2)] }'
+  { p[NR] = $1; c[NR] = $5; pc += $3 + $4; cc += $7 + $8 }
+  END {
+    m = int((NR + 1) / 2)
+    printf "check / parse-only: best %.2fx, median %.2fx, cpu %.2fx\n", c[1] / p[1], c[m] / p[m], cc / pc
+  }'
