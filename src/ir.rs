@@ -91,6 +91,9 @@ pub struct Directive {
 pub struct TypeDef {
     pub name: String,
     pub span: Span,
+    /// The whole definition, attributes and decorators included.
+    #[serde(default)]
+    pub extent: Span,
     pub fields: Vec<FieldDef>,
     /// What the type derives, inherits or is decorated with, as written, last path segment
     /// only: `Debug`, `Serialize`, `dataclass`, `BaseModel`, `Model`. A trait implemented by hand
@@ -120,6 +123,10 @@ pub struct Function {
     pub body: Vec<Stmt>,
     /// The span of the function's name (or of the whole module for a module body).
     pub span: Span,
+    /// The whole definition, attributes and decorators included: what a `privlint:` comment
+    /// above it applies to.
+    #[serde(default)]
+    pub extent: Span,
     pub is_module_body: bool,
 }
 

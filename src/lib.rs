@@ -197,7 +197,8 @@ fn parse(rules: &Rules, file: SourceFile) -> Result<(Unit, Option<SkippedFile>),
         },
     });
     let is_test = graph::is_test_path(&file.display);
-    let loggers = graph::loggers_of(&facts, rules.language(file.language));
+    let handles = graph::handles_of(&facts, rules.language(file.language));
+    let constants = graph::constants_of(&facts);
     Ok((
         Unit {
             module: graph::module_of(&file.display),
@@ -205,7 +206,8 @@ fn parse(rules: &Rules, file: SourceFile) -> Result<(Unit, Option<SkippedFile>),
             language: file.language,
             text: Arc::from(file.text),
             facts,
-            loggers,
+            handles,
+            constants,
             is_test,
         },
         note,

@@ -44,7 +44,11 @@ pub struct RuleFile {
     #[serde(default)]
     pub negative_prefixes: Vec<String>,
     #[serde(default)]
-    pub log_sinks: Vec<LogSinkRule>,
+    pub log_sinks: Vec<SinkRule>,
+    /// Calls that hand personal data to something other than a log: a database, a file, a
+    /// message queue, an HTTP request. Same keys as `log_sinks`, plus `kind`.
+    #[serde(default)]
+    pub data_sinks: Vec<SinkRule>,
     #[serde(default)]
     pub repr: Option<ReprRule>,
     /// Framework values that hold personal data whatever they are called.
@@ -58,8 +62,11 @@ pub struct RuleFile {
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LogSinkRule {
+pub struct SinkRule {
     pub id: String,
+    /// What the call does with its arguments; `log` unless said otherwise.
+    #[serde(default)]
+    pub kind: Option<SinkKind>,
     #[serde(default)]
     pub macros: Vec<String>,
     #[serde(default)]
@@ -76,6 +83,61 @@ pub struct LogSinkRule {
     pub skip_first: bool,
     #[serde(default)]
     pub skip_keywords: Vec<String>,
+    /// HTTP: keyword arguments that carry the URL (`url=`); otherwise the first argument.
+    #[serde(default)]
+    pub url_keywords: Vec<String>,
+    /// HTTP: with a receiver matched only by name (`client.post(...)`), require the URL
+    /// argument to look like one (an `http(s)://` literal, or a name with url/uri/endpoint),
+    /// so `cache_client.get(key)` is not a request.
+    #[serde(default)]
+    pub needs_url: bool,
+    /// HTTP request builders: methods that attach a body to a request made by a call this
+    /// sink matches (`client.post(url).json(&body)`, `.form(..)`, `.query(..)`).
+    #[serde(default)]
+    pub body_methods: Vec<String>,
+}
+
+/// What a sink does with the data it receives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SinkKind {
+    /// A log, the terminal, a trace.
+    Log,
+    /// A database or cache write.
+    Store,
+    /// A file on disk.
+    File,
+    /// A message queue or task queue.
+    Queue,
+    /// An outbound HTTP request.
+    Http,
+    /// A third-party SDK from the recipients catalog.
+    Recipient,
+}
+
+impl SinkKind {
+    /// As a noun phrase for messages: "the log call", "the HTTP request".
+    pub fn describe(self) -> &'static str {
+        match self {
+            SinkKind::Log => "log call",
+            SinkKind::Store => "database write",
+            SinkKind::File => "file write",
+            SinkKind::Queue => "message queue",
+            SinkKind::Http => "HTTP request",
+            SinkKind::Recipient => "third-party SDK call",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SinkKind::Log => "log",
+            SinkKind::Store => "store",
+            SinkKind::File => "file",
+            SinkKind::Queue => "queue",
+            SinkKind::Http => "http",
+            SinkKind::Recipient => "recipient",
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -150,10 +212,11 @@ pub struct RuleError {
     pub message: String,
 }
 
-/// A log sink compiled for matching.
+/// A sink compiled for matching.
 #[derive(Debug)]
-pub struct LogSink {
+pub struct Sink {
     pub id: String,
+    pub kind: SinkKind,
     macros: Vec<String>,
     functions: Vec<String>,
     receivers: Vec<Regex>,
@@ -162,12 +225,15 @@ pub struct LogSink {
     pub attributes: Vec<String>,
     pub skip_first: bool,
     pub skip_keywords: HashSet<String>,
+    pub url_keywords: Vec<String>,
+    pub needs_url: bool,
+    pub body_methods: HashSet<String>,
 }
 
 /// Everything the analysis needs from the rules, per language where it differs.
 #[derive(Debug, Default)]
 pub struct LanguageRules {
-    pub sinks: Vec<LogSink>,
+    pub sinks: Vec<Sink>,
     pub repr_debug: HashSet<String>,
     pub repr_display: HashSet<String>,
     pub repr_serialize: HashSet<String>,
@@ -253,14 +319,19 @@ impl Rules {
             files: Vec::new(),
         };
         for (path, file) in files {
-            let needs_language =
-                !file.log_sinks.is_empty() || file.repr.is_some() || !file.sources.is_empty();
+            let needs_language = !file.log_sinks.is_empty()
+                || !file.data_sinks.is_empty()
+                || file.repr.is_some()
+                || !file.sources.is_empty();
             if needs_language && file.language.is_none() {
                 return Err(RuleError {
                     path,
                     line: 1,
                     column: 1,
-                    message: "`log_sinks` and `repr` need a `language:` key (rust, python)".into(),
+                    message:
+                        "`log_sinks`, `data_sinks`, `sources` and `repr` need a `language:` key \
+                              (rust, python)"
+                            .into(),
                 });
             }
             categories.extend(file.categories);
@@ -269,7 +340,12 @@ impl Rules {
             if let Some(language) = file.language {
                 let entry = languages.entry(language).or_default();
                 for sink in file.log_sinks {
-                    entry.sinks.push(compile_sink(&path, sink)?);
+                    entry.sinks.push(compile_sink(&path, sink, SinkKind::Log)?);
+                }
+                for sink in file.data_sinks {
+                    entry
+                        .sinks
+                        .push(compile_sink(&path, sink, SinkKind::Store)?);
                 }
                 for source in file.sources {
                     sources.push((language, path.clone(), source));
@@ -404,7 +480,7 @@ pub fn type_words(ty: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
-impl LogSink {
+impl Sink {
     /// Whether this call is this sink. `loggers` are names this file bound to a logger factory.
     pub fn matches(&self, call: &Call, loggers: &HashSet<String>) -> bool {
         if call.is_macro {
@@ -427,6 +503,12 @@ impl LogSink {
             }
         }
         false
+    }
+
+    /// Whether the call is one of the sink's free functions (`requests.post`), as opposed to a
+    /// method on a receiver matched by name.
+    pub fn matched_by_function(&self, call: &Call) -> bool {
+        self.functions.iter().any(|f| path_matches(&call.path, f))
     }
 
     fn is_logger(&self, receiver: &Expr, loggers: &HashSet<String>) -> bool {
@@ -538,7 +620,34 @@ pub fn path_matches(path: &str, rule: &str) -> bool {
         .is_some_and(|head| head.ends_with("::") || head.ends_with('.'))
 }
 
-fn compile_sink(path: &str, rule: LogSinkRule) -> Result<LogSink, RuleError> {
+fn compile_sink(path: &str, rule: SinkRule, default: SinkKind) -> Result<Sink, RuleError> {
+    let Some(kind) = rule
+        .kind
+        .or((default == SinkKind::Log).then_some(SinkKind::Log))
+    else {
+        return Err(RuleError {
+            path: path.to_string(),
+            line: 0,
+            column: 0,
+            message: format!(
+                "data sink `{}` needs a `kind:` (store, file, queue or http)",
+                rule.id
+            ),
+        });
+    };
+    if (default == SinkKind::Log) != (kind == SinkKind::Log) || kind == SinkKind::Recipient {
+        return Err(RuleError {
+            path: path.to_string(),
+            line: 0,
+            column: 0,
+            message: format!(
+                "sink `{}`: `log_sinks` hold log sinks and `data_sinks` the others \
+                 (kind: store, file, queue, http; recipients come from the recipients catalog); \
+                 move it or change its kind",
+                rule.id
+            ),
+        });
+    }
     let receivers = rule
         .receivers
         .iter()
@@ -547,15 +656,13 @@ fn compile_sink(path: &str, rule: LogSinkRule) -> Result<LogSink, RuleError> {
                 path: path.to_string(),
                 line: 0,
                 column: 0,
-                message: format!(
-                    "log sink `{}`: invalid receiver pattern `{r}`: {e}",
-                    rule.id
-                ),
+                message: format!("sink `{}`: invalid receiver pattern `{r}`: {e}", rule.id),
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(LogSink {
+    Ok(Sink {
         id: rule.id,
+        kind,
         macros: rule.macros,
         functions: rule.functions,
         receivers,
@@ -564,6 +671,9 @@ fn compile_sink(path: &str, rule: LogSinkRule) -> Result<LogSink, RuleError> {
         attributes: rule.attributes,
         skip_first: rule.skip_first,
         skip_keywords: rule.skip_keywords.into_iter().collect(),
+        url_keywords: rule.url_keywords,
+        needs_url: rule.needs_url,
+        body_methods: rule.body_methods.into_iter().collect(),
     })
 }
 

@@ -42,7 +42,7 @@
 
 use super::{Check, Context};
 use crate::finding::{DataRef, Finding, Severity};
-use crate::graph::{At, Origin, Program};
+use crate::graph::{At, Origin, Program, SinkKind};
 
 pub static CHECK: Check = Check {
     id: "identifier-in-log",
@@ -58,7 +58,7 @@ fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
     // One finding per sink call: the hits from several callers are merged.
     let mut by_sink: std::collections::BTreeMap<&crate::graph::SinkRef, Vec<&crate::graph::Label>> =
         std::collections::BTreeMap::new();
-    for hit in cx.hits {
+    for hit in cx.hits.iter().filter(|h| h.sink.kind == SinkKind::Log) {
         for label in &hit.labels {
             let Origin::Data(category) = label.origin else {
                 continue;

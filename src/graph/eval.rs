@@ -9,8 +9,8 @@
 use super::{At, FnId, Label, Origin, ParamSink, Program, SinkHit, SinkKind, SinkRef, Summary};
 use crate::classify::CategoryId;
 use crate::ir::{Call, CompoundKind, Expr, Function, Language, Part, Place, Span, Stmt};
-use crate::rules::{LogSink, place_text};
-use std::collections::HashMap;
+use crate::rules::{Sink, place_text};
+use std::collections::{HashMap, HashSet};
 
 /// Longest path kept for a label; longer paths keep their first and last hops.
 const MAX_HOPS: usize = 16;
@@ -656,16 +656,46 @@ impl<'p, 'r> Evaluator<'p, 'r> {
         out
     }
 
-    fn log_sink(&self, call: &Call) -> Option<&'p LogSink> {
+    /// The sink this call is, with the call that names its target (for a request builder's
+    /// `.json(body)`, the `post(url)` it is chained on).
+    fn sink_for<'c>(&self, call: &'c Call) -> Option<(&'p Sink, &'c Call)> {
         let rules = self.program.language_rules(self.unit)?;
-        let loggers = &self.program.units[self.unit as usize].loggers;
-        rules.sinks.iter().find(|s| s.matches(call, loggers))
+        let handles = &self.program.units[self.unit as usize].handles;
+        let empty = HashSet::new();
+        let matches = |s: &Sink, c: &Call| {
+            s.matches(c, handles.get(&s.kind).unwrap_or(&empty))
+                && (!s.needs_url || s.matched_by_function(c) || url_like(url_arg(s, c)))
+        };
+        if let Some(s) = rules.sinks.iter().find(|s| matches(s, call)) {
+            return Some((s, call));
+        }
+        // `client.post(url).json(&body).send()`: the body joins the request it is chained on.
+        let builder = rules
+            .sinks
+            .iter()
+            .filter(|s| s.body_methods.contains(call.name.as_str()))
+            .collect::<Vec<_>>();
+        if builder.is_empty() {
+            return None;
+        }
+        let mut cur = call.receiver.as_ref();
+        while let Some(Expr::Call(inner)) = cur {
+            if let Some(s) = builder.iter().find(|s| matches(s, inner)) {
+                return Some((*s, inner));
+            }
+            cur = inner.receiver.as_ref();
+        }
+        None
     }
 
     fn call(&mut self, call: &Call) -> Value {
         let receiver = call.receiver.as_ref().map(|r| self.expr(r));
-        if let Some(sink) = self.log_sink(call) {
-            self.log_call(call, sink);
+        if let Some((sink, named)) = self.sink_for(call) {
+            if sink.kind == SinkKind::Log {
+                self.log_call(call, sink);
+            } else {
+                self.data_call(call, sink, named);
+            }
             return Value::clean();
         }
         // Closures passed to the call see the receiver and the other arguments
@@ -952,7 +982,7 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                     logged.merge(v);
                 }
                 let callee = format!("#[{}]", decorator.split('(').next().unwrap_or(decorator));
-                self.record_sink(span, callee, logged);
+                self.record_sink(span, callee, SinkKind::Log, None, logged);
             }
         }
     }
@@ -976,12 +1006,20 @@ impl<'p, 'r> Evaluator<'p, 'r> {
     }
 
     /// Records what reaches a sink: personal data as a hit, parameters in the summary.
-    fn record_sink(&mut self, span: Span, callee: String, logged: Value) {
+    fn record_sink(
+        &mut self,
+        span: Span,
+        callee: String,
+        kind: SinkKind,
+        target: Option<String>,
+        logged: Value,
+    ) {
         let sink_ref = SinkRef {
             unit: self.unit,
             span,
             callee,
-            kind: SinkKind::Log,
+            kind,
+            target,
         };
         let mut data = Vec::new();
         for label in logged.labels {
@@ -1002,8 +1040,54 @@ impl<'p, 'r> Evaluator<'p, 'r> {
         }
     }
 
+    /// A call that hands its arguments to a store, a file, a queue or an HTTP request.
+    /// `named` is the call that says where to (the request a body is chained on).
+    fn data_call(&mut self, call: &Call, sink: &Sink, named: &Call) {
+        let mut sent = Value::default();
+        for (i, part) in call.args.iter().enumerate() {
+            let skipped = (sink.skip_first && i == 0)
+                || part
+                    .key
+                    .as_deref()
+                    .is_some_and(|k| sink.skip_keywords.contains(k));
+            let v = self.expr(&part.value);
+            if !skipped {
+                sent.merge(v);
+            }
+        }
+        if !std::ptr::eq(call, named) {
+            // The URL of the request a body is chained on can carry data too.
+            for part in &named.args {
+                let v = self.expr(&part.value);
+                sent.merge(v);
+            }
+        }
+        let target = (sink.kind == SinkKind::Http)
+            .then(|| self.host_of(url_arg(sink, named)))
+            .flatten();
+        self.record_sink(call.span, call.path.clone(), sink.kind, target, sent);
+    }
+
+    /// The host an HTTP request goes to, when the code spells it: a URL literal, the literal
+    /// start of a formatted URL, or a module constant holding one.
+    fn host_of(&self, url: Option<&Expr>) -> Option<String> {
+        let text = match url? {
+            Expr::Str { value, .. } => value.clone(),
+            Expr::Compound(c) => match c.parts.first().map(|p| &p.value) {
+                Some(Expr::Str { value, .. }) => value.clone(),
+                _ => return None,
+            },
+            Expr::Place(p) if p.fields.is_empty() => self.program.units[self.unit as usize]
+                .constants
+                .get(&p.base)?
+                .clone(),
+            _ => return None,
+        };
+        interim_host_of(&text)
+    }
+
     /// A call that writes its arguments to a log.
-    fn log_call(&mut self, call: &Call, sink: &LogSink) {
+    fn log_call(&mut self, call: &Call, sink: &Sink) {
         let callee = if call.is_macro {
             format!("{}!", call.path)
         } else {
@@ -1036,7 +1120,47 @@ impl<'p, 'r> Evaluator<'p, 'r> {
             }
             logged.merge(v);
         }
-        self.record_sink(call.span, callee, logged);
+        self.record_sink(call.span, callee, SinkKind::Log, None, logged);
+    }
+}
+
+/// The argument of a request call that holds its URL: a `url=` keyword, else the first
+/// positional argument (the second for `request("POST", url)`).
+fn url_arg<'c>(sink: &Sink, call: &'c Call) -> Option<&'c Expr> {
+    if let Some(p) = call.args.iter().find(|p| {
+        p.key
+            .as_deref()
+            .is_some_and(|k| sink.url_keywords.iter().any(|u| u == k))
+    }) {
+        return Some(&p.value);
+    }
+    let mut positional = call.args.iter().filter(|p| p.key.is_none());
+    let first = positional.next()?;
+    if call.name == "request"
+        && let Expr::Str { value, .. } = &first.value
+        && value.chars().all(|c| c.is_ascii_alphabetic())
+    {
+        return positional.next().map(|p| &p.value);
+    }
+    Some(&first.value)
+}
+
+/// Whether an expression looks like a URL: a literal with a scheme, or a name that says so.
+fn url_like(expr: Option<&Expr>) -> bool {
+    let Some(expr) = expr else { return false };
+    match expr {
+        Expr::Str { value, .. } => value.contains("://"),
+        Expr::Compound(c) => c
+            .parts
+            .first()
+            .is_some_and(|p| matches!(&p.value, Expr::Str { value, .. } if value.contains("://"))),
+        Expr::Place(p) => {
+            let leaf = p.leaf().to_ascii_lowercase();
+            ["url", "uri", "endpoint", "webhook", "href", "link"]
+                .iter()
+                .any(|w| leaf.contains(w))
+        }
+        _ => false,
     }
 }
 
@@ -1160,6 +1284,14 @@ pub fn article(name: &str) -> String {
     } else {
         format!("a {name}")
     }
+}
+
+// Replaced by the recipients catalog's URL parsing when it lands.
+fn interim_host_of(text: &str) -> Option<String> {
+    let rest = text.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit('@').next()?.split(':').next()?;
+    (!host.is_empty() && !host.contains(['{', '}', '%', ' '])).then(|| host.to_ascii_lowercase())
 }
 
 #[cfg(test)]

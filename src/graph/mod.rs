@@ -32,8 +32,12 @@ pub struct Unit {
     /// Module path segments derived from the file path (`app/services/users.py` →
     /// `[app, services, users]`), used to pick between functions of the same name.
     pub module: Vec<String>,
-    /// Names bound to a logger in this file (`logger`, `self.log`).
-    pub loggers: HashSet<String>,
+    /// Names bound in this file to what a sink's factory returns, by the sink's kind: loggers
+    /// (`logger = logging.getLogger()`), files (`with open(p) as f`), clients.
+    pub handles: HashMap<SinkKind, HashSet<String>>,
+    /// Module-level names bound to a string literal (`API_URL = "https://..."`), for the host
+    /// of a request that uses one.
+    pub constants: HashMap<String, String>,
     /// A test file: its literal values are test data, not a person's.
     pub is_test: bool,
 }
@@ -104,14 +108,14 @@ pub struct SinkRef {
     pub span: Span,
     /// The callee as written, with `!` for macros (`info!`, `logger.info`).
     pub callee: String,
-    /// Which kind of sink (`log`).
+    /// Which kind of sink (`log`, `http`).
     pub kind: SinkKind,
+    /// Who receives the data, where the code says: the host of an HTTP request, or the id of
+    /// the recipient an SDK call belongs to.
+    pub target: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SinkKind {
-    Log,
-}
+pub use crate::rules::SinkKind;
 
 /// A parameter of a function that reaches a sink.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -794,9 +798,32 @@ pub fn module_of(display: &str) -> Vec<String> {
     parts
 }
 
-/// Names bound to loggers in a file: targets of assignments from a logger factory.
-pub fn loggers_of(facts: &FileFacts, rules: Option<&LanguageRules>) -> HashSet<String> {
-    let mut out = HashSet::new();
+/// Module-level names bound to a string literal.
+pub fn constants_of(facts: &FileFacts) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for f in facts.functions.iter().filter(|f| f.is_module_body) {
+        for stmt in &f.body {
+            if let Stmt::Assign {
+                target,
+                value: Expr::Str { value, .. },
+                ..
+            } = stmt
+                && target.fields.is_empty()
+            {
+                out.insert(target.base.clone(), value.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Names bound to sink handles in a file: targets of assignments from a sink's factory
+/// (`logger = logging.getLogger(...)`, `with open(path, "w") as f`), by the sink's kind.
+pub fn handles_of(
+    facts: &FileFacts,
+    rules: Option<&LanguageRules>,
+) -> HashMap<SinkKind, HashSet<String>> {
+    let mut out: HashMap<SinkKind, HashSet<String>> = HashMap::new();
     let Some(rules) = rules else { return out };
     for f in &facts.functions {
         for stmt in &f.body {
@@ -805,9 +832,9 @@ pub fn loggers_of(facts: &FileFacts, rules: Option<&LanguageRules>) -> HashSet<S
                 value: Expr::Call(call),
                 ..
             } = stmt
-                && rules.sinks.iter().any(|s| s.is_factory(call))
+                && let Some(sink) = rules.sinks.iter().find(|s| s.is_factory(call))
             {
-                out.insert(place_text(target));
+                out.entry(sink.kind).or_default().insert(place_text(target));
             }
         }
     }

@@ -60,6 +60,7 @@ impl Frontend for PythonFrontend {
                 name: "<module>".to_string(),
                 body,
                 span: Span::new(0, source.len()),
+                extent: Span::new(0, source.len()),
                 is_module_body: true,
                 ..Function::default()
             };
@@ -741,6 +742,7 @@ impl<'a> Lower<'a> {
                 decorators: decorator_texts,
                 body,
                 span: span(name_node),
+                extent: span(definition_node(node)),
                 is_module_body: false,
             };
         }
@@ -808,6 +810,7 @@ impl<'a> Lower<'a> {
         self.types.push(TypeDef {
             name: name.clone(),
             span: span(name_node),
+            extent: span(definition_node(node)),
             fields: Vec::new(),
             traits,
         });
@@ -1498,5 +1501,13 @@ impl<'a> Lower<'a> {
             }
         }
         Some(compound(CompoundKind::Format, parts, span(node)))
+    }
+}
+
+/// A function or class definition with its decorators, when it has any.
+fn definition_node(node: Node<'_>) -> Node<'_> {
+    match node.parent() {
+        Some(p) if p.kind() == "decorated_definition" => p,
+        _ => node,
     }
 }

@@ -60,6 +60,7 @@ impl<'a> Converter<'a> {
                     name: "<module>".to_string(),
                     body,
                     span: Span::new(0, self.src.len()),
+                    extent: Span::new(0, self.src.len()),
                     is_module_body: true,
                     ..Function::default()
                 },
@@ -75,6 +76,7 @@ impl<'a> Converter<'a> {
                 self.facts.types.push(TypeDef {
                     name: ty,
                     span,
+                    extent: span,
                     fields: Vec::new(),
                     traits: vec![label],
                 });
@@ -181,7 +183,8 @@ impl<'a> Converter<'a> {
             }
             syn::Item::Struct(s) => {
                 let fields = self.fields(&s.fields);
-                self.typedef(&s.ident, &s.attrs, fields);
+                let extent = self.span_of(s);
+                self.typedef(&s.ident, &s.attrs, fields, extent);
             }
             syn::Item::Enum(e) => {
                 let mut fields: Vec<FieldDef> = Vec::new();
@@ -194,7 +197,8 @@ impl<'a> Converter<'a> {
                         }
                     }
                 }
-                self.typedef(&e.ident, &e.attrs, fields);
+                let extent = self.span_of(e);
+                self.typedef(&e.ident, &e.attrs, fields, extent);
             }
             syn::Item::Use(u) => {
                 let mut prefix = Vec::new();
@@ -291,7 +295,13 @@ impl<'a> Converter<'a> {
             .collect()
     }
 
-    fn typedef(&mut self, ident: &syn::Ident, attrs: &[syn::Attribute], fields: Vec<FieldDef>) {
+    fn typedef(
+        &mut self,
+        ident: &syn::Ident,
+        attrs: &[syn::Attribute],
+        fields: Vec<FieldDef>,
+        extent: Span,
+    ) {
         let mut traits = Vec::new();
         for attr in attrs {
             if attr.path().is_ident("derive")
@@ -308,6 +318,7 @@ impl<'a> Converter<'a> {
         self.facts.types.push(TypeDef {
             name: ident.unraw().to_string(),
             span: self.span_of(ident),
+            extent,
             fields,
             traits,
         });
@@ -402,6 +413,15 @@ impl<'a> Converter<'a> {
         let tail = self.block(block, &mut body, want);
         push_return(&mut body, tail);
         let span = self.sp(sig.ident.span());
+        let start = attrs.first().map_or_else(
+            || self.sp(sig.fn_token.span).start,
+            |a| self.sp(a.pound_token.span).start,
+        );
+        let end = self.sp(block.brace_token.span.close()).end.max(span.end);
+        let extent = Span {
+            start: start.min(span.start),
+            end,
+        };
         if let Some(slot) = self.facts.functions.get_mut(index) {
             *slot = Function {
                 name: sig.ident.unraw().to_string(),
@@ -411,6 +431,7 @@ impl<'a> Converter<'a> {
                 decorators,
                 body,
                 span,
+                extent,
                 is_module_body: false,
             };
         }
