@@ -35,7 +35,8 @@ enum Command {
         /// The check ID (`identifier-in-log`); without it, lists the checks.
         id: Option<String>,
     },
-    /// List the built-in rules: checks, data categories, log sinks, sanitizers.
+    /// List the built-in rules: checks, data categories, log sinks, sanitizers, recipients,
+    /// jurisdiction profiles.
     Rules(RulesArgs),
 }
 
@@ -54,6 +55,12 @@ struct RulesArgs {
     /// Only the checks.
     #[arg(long)]
     checks: bool,
+    /// Only the recipients catalog (third-party SDKs and API hosts).
+    #[arg(long)]
+    recipients: bool,
+    /// Only the jurisdiction profiles.
+    #[arg(long)]
+    profiles: bool,
     /// Extra rule directories to load as well.
     #[arg(long = "rules", value_name = "DIR")]
     rules_dirs: Vec<PathBuf>,
@@ -233,6 +240,33 @@ fn explain(id: Option<&str>) -> ExitCode {
     }
 }
 
+fn print_recipients(catalog: &privlint::rules::Catalog) {
+    println!("Recipients (id, country, name, usual purposes; then what matches):");
+    let mut list: Vec<_> = catalog.iter().map(|(_, r)| r).collect();
+    list.sort_by(|a, b| a.id.cmp(&b.id));
+    for r in list {
+        println!(
+            "  {:<22} {:<3} {:<44} {}",
+            r.id,
+            r.country,
+            r.name,
+            r.purposes.join(", ")
+        );
+        println!("  {:<22} {}", "", r.describe_matchers());
+    }
+    println!();
+}
+
+fn print_profiles(profiles: &privlint::rules::Profiles) {
+    println!("Jurisdiction profiles:");
+    for p in profiles.iter() {
+        println!("  {:<6} {}", p.id, p.name);
+        println!("  {:<6} home:       {}", "", p.home.join(" "));
+        println!("  {:<6} adequate:   {}", "", p.adequate.join(" "));
+        println!("  {:<6} safeguards: {}", "", p.safeguards.join(", "));
+    }
+}
+
 fn list_rules(args: &RulesArgs) -> ExitCode {
     let rules = match Rules::load(&args.rules_dirs) {
         Ok(r) => r,
@@ -241,7 +275,12 @@ fn list_rules(args: &RulesArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let all = !(args.categories || args.sinks || args.sanitizers || args.checks);
+    let all = !(args.categories
+        || args.sinks
+        || args.sanitizers
+        || args.checks
+        || args.recipients
+        || args.profiles);
     if all || args.checks {
         println!("Checks:");
         for c in checks::CHECKS {
@@ -284,6 +323,13 @@ fn list_rules(args: &RulesArgs) -> ExitCode {
             words.join(", ")
         );
         println!("Redacting types:\n  {}", types.join(", "));
+        println!();
+    }
+    if all || args.recipients {
+        print_recipients(&rules.recipients);
+    }
+    if all || args.profiles {
+        print_profiles(&rules.profiles);
     }
     ExitCode::SUCCESS
 }

@@ -1,12 +1,18 @@
 //! Rules are data: the YAML files under `rules/` (built in) and any `--rules DIR` a user adds.
 //! They are read into serde structs that reject unknown keys, then compiled once into matchers.
 
+pub mod jurisdictions;
+pub mod recipients;
+
 use crate::classify::{CategoryRule, CategoryRules, Classifier};
 use crate::ir::{Call, Expr, Language};
 use regex::Regex;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+
+pub use jurisdictions::{Profile, Profiles};
+pub use recipients::{Catalog, Recipient, RecipientId};
 
 /// The built-in rule files, embedded so the binary works from anywhere.
 const BUILTIN: &[(&str, &str)] = &[
@@ -25,6 +31,14 @@ const BUILTIN: &[(&str, &str)] = &[
     (
         "rules/sinks/python.yml",
         include_str!("../rules/sinks/python.yml"),
+    ),
+    (
+        "rules/recipients.yml",
+        include_str!("../rules/recipients.yml"),
+    ),
+    (
+        "rules/jurisdictions.yml",
+        include_str!("../rules/jurisdictions.yml"),
     ),
 ];
 
@@ -58,6 +72,12 @@ pub struct RuleFile {
     pub sanitizers: Option<SanitizerRule>,
     #[serde(default)]
     pub propagation: Option<PropagationRule>,
+    /// Third-party recipients: SDKs and API hosts (`rules/recipients.yml`).
+    #[serde(default)]
+    pub recipients: Vec<Recipient>,
+    /// Jurisdiction profiles by id (`rules/jurisdictions.yml`).
+    #[serde(default)]
+    pub profiles: BTreeMap<String, jurisdictions::ProfileRule>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -261,6 +281,10 @@ pub struct Rules {
     pub key_views: HashSet<String>,
     pub numeric_types: HashSet<String>,
     pub qualified_fields: HashSet<String>,
+    /// Third-party recipients and how to recognise them in code.
+    pub recipients: Catalog,
+    /// Jurisdiction profiles (`gdpr`, `kz`).
+    pub profiles: Profiles,
     /// Where each rule came from, for `privlint rules`.
     pub files: Vec<String>,
 }
@@ -316,6 +340,8 @@ impl Rules {
             key_views: HashSet::new(),
             numeric_types: HashSet::new(),
             qualified_fields: HashSet::new(),
+            recipients: Catalog::default(),
+            profiles: Profiles::default(),
             files: Vec::new(),
         };
         for (path, file) in files {
@@ -376,6 +402,8 @@ impl Rules {
                 rules.numeric_types.extend(p.numeric_types);
                 rules.qualified_fields.extend(p.qualified_fields);
             }
+            rules.recipients.add_rules(&path, file.recipients)?;
+            rules.profiles.merge(&path, file.profiles)?;
             rules.files.push(path);
         }
         let category_rules = CategoryRules {

@@ -597,6 +597,61 @@ fn rules_lists_categories() {
 }
 
 #[test]
+fn rules_lists_recipients_and_profiles() {
+    let out = run(&["rules", "--recipients"]);
+    assert_eq!(code(&out), 0);
+    let text = stdout(&out);
+    assert!(text.contains("api.stripe.com"), "{text}");
+    assert!(
+        text.contains("essential.service.payment_processing"),
+        "{text}"
+    );
+    assert!(!text.contains("Log sinks"), "{text}");
+    assert!(!text.contains("Jurisdiction profiles"), "{text}");
+    let ids: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    assert_eq!(ids, sorted, "sorted by id");
+    assert!(ids.len() >= 45, "{ids:?}");
+
+    let profiles = run(&["rules", "--profiles"]);
+    assert_eq!(code(&profiles), 0);
+    let text = stdout(&profiles);
+    assert!(text.contains("gdpr") && text.contains("kz"), "{text}");
+    assert!(!text.contains("Recipients"), "{text}");
+
+    let all = run(&["rules"]);
+    for section in ["Sanitizers", "Recipients", "Jurisdiction profiles:"] {
+        assert!(stdout(&all).contains(section), "{section}");
+    }
+
+    let dir = TempDir::new().unwrap();
+    let rules = dir.path().join("my-rules");
+    write(
+        &rules,
+        "recipients.yml",
+        "recipients:\n  - id: halyk_bank\n    name: Halyk Bank\n    country: KZ\n    hosts: [api.halykbank.kz]\n",
+    );
+    let listed = run(&["rules", "--recipients", "--rules", path_str(&rules)]);
+    assert_eq!(code(&listed), 0, "{}", stderr(&listed));
+    assert!(stdout(&listed).contains("api.halykbank.kz"));
+
+    write(
+        &rules,
+        "recipients.yml",
+        "recipients:\n  - id: halyk_bank\n    name: Halyk Bank\n    country: Kazakhstan\n",
+    );
+    let bad = run(&["rules", "--recipients", "--rules", path_str(&rules)]);
+    assert_eq!(code(&bad), 2);
+    assert!(stderr(&bad).contains("Kazakhstan"), "{}", stderr(&bad));
+}
+
+#[test]
 fn invalid_usage_exits_2() {
     for args in [
         &["check", "--format", "xml"][..],
