@@ -111,3 +111,21 @@ fn cli_prints_the_schema_and_writes_it_atomically() {
         privlint::datamap::json_schema_text()
     );
 }
+
+#[test]
+fn readme_example_loads_and_validates() {
+    let readme = include_str!("../README.md");
+    let start = readme
+        .find("# yaml-language-server: $schema=https://privlint.dev")
+        .expect("README example");
+    let end = start + readme[start..].find("```").expect("end of block");
+    let example = &readme[start..end];
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("datamap.yml");
+    std::fs::write(&path, example).expect("write");
+    let taxonomy = privlint::taxonomy::Taxonomy::builtin();
+    let map = privlint::datamap::load(&path, &taxonomy)
+        .unwrap_or_else(|problems| panic!("{problems:#?}"));
+    assert_eq!(map.purposes.len(), 1);
+    assert!(shipped_validator().is_valid(&yaml_to_json(example)));
+}
