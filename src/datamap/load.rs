@@ -872,8 +872,11 @@ impl Semantic<'_> {
                 && !DURATION.is_match(r)
             {
                 let upper = r.to_uppercase();
+                let prefixed = format!("P{upper}");
                 let help = if upper != r && DURATION.is_match(&upper) {
                     format!("write it in capitals: `{upper}`")
+                } else if DURATION.is_match(&prefixed) {
+                    format!("a duration starts with `P`: `{prefixed}`")
                 } else {
                     "write `P` then amounts with their units: `P90D` (90 days), `P3Y` (3 years), `P1Y6M`, `P2W`, and after `T` hours, minutes, seconds: `PT12H`".into()
                 };

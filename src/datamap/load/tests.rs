@@ -361,6 +361,13 @@ fn malformed_retention() {
         "`p3y`",
     );
     help_has(&p, "`P3Y`");
+    let p = one(
+        "version: 1\nstores:\n  users: { retention: 90d }\n",
+        3,
+        23,
+        "`90d`",
+    );
+    help_has(&p, "starts with `P`: `P90D`");
     for ok in ["P90D", "P3Y", "P1Y6M", "PT12H", "P2W", "P1DT12H"] {
         assert!(DURATION.is_match(ok), "{ok}");
     }
