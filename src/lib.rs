@@ -6,6 +6,7 @@
 
 pub mod checks;
 pub mod classify;
+pub mod datamap;
 pub mod discover;
 pub mod finding;
 pub mod findings;
@@ -14,6 +15,7 @@ pub mod ir;
 pub mod lang;
 pub mod report;
 pub mod rules;
+pub mod taxonomy;
 
 use discover::{DiscoverError, DiscoverOptions, SourceFile};
 use finding::{LanguageCount, ScanResult, SkippedFile};

@@ -38,6 +38,12 @@ enum Command {
     /// List the built-in rules: checks, data categories, log sinks, sanitizers, recipients,
     /// jurisdiction profiles.
     Rules(RulesArgs),
+    /// Print the JSON Schema of the data map (`datamap.yml`), for editors and validators.
+    Schema {
+        /// Write the schema to this file (atomically) instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -128,6 +134,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check(&args),
         Command::Explain { id } => explain(id.as_deref()),
         Command::Rules(args) => list_rules(&args),
+        Command::Schema { output } => schema(output.as_deref()),
     }
 }
 
@@ -189,6 +196,27 @@ fn check(args: &CheckArgs) -> ExitCode {
     };
     let failing = threshold.is_some_and(|t| result.active().any(|f| f.severity >= t));
     ExitCode::from(u8::from(failing))
+}
+
+fn schema(output: Option<&Path>) -> ExitCode {
+    let text = privlint::datamap::json_schema_text();
+    let written = if let Some(path) = output {
+        write_atomically(path, text.as_bytes())
+    } else {
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes()).and_then(|()| out.flush())
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let target = output.map_or_else(
+                || "standard output".to_string(),
+                |p| p.display().to_string(),
+            );
+            eprintln!("error: cannot write {target}: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 /// Writes to a temporary file beside `path`, then renames it into place, so a reader never sees
