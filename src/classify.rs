@@ -17,7 +17,7 @@ pub type CategoryId = usize;
 pub const BUILTIN_CATEGORIES_YAML: &str = include_str!("../rules/categories.yml");
 
 /// One category as written in a rules file.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryRule {
     /// Fides taxonomy key (`user.contact.email`).

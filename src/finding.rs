@@ -107,6 +107,12 @@ pub struct ScanResult {
     /// reporter can show snippets without reading the disk again.
     #[serde(skip)]
     pub sources: BTreeMap<String, Arc<str>>,
+    /// The data map the code was held against, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub datamap: Option<PathBuf>,
+    /// The data map could not be read: `findings` are its problems, and no code was checked.
+    #[serde(skip)]
+    pub datamap_invalid: bool,
 }
 
 impl ScanResult {

@@ -18,6 +18,18 @@ pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
     (line as u32, column as u32)
 }
 
+/// A path as shown to users: `/` separators, no leading `./`.
+pub fn display_path(path: &std::path::Path) -> String {
+    let text = path
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    // A root component renders as `/`, which joining doubles.
+    text.replace("//", "/")
+}
+
 pub fn location(unit: &Unit, span: Span) -> Location {
     let (line, column) = line_col(&unit.text, span.start as usize);
     Location {

@@ -282,3 +282,32 @@ pub struct Call {
     pub is_macro: bool,
     pub span: Span,
 }
+
+/// Every call in `stmts`, nested ones included (arguments, receivers, closures), in no
+/// particular order.
+pub fn for_each_call<'a>(stmts: &'a [Stmt], mut f: impl FnMut(&'a Call)) {
+    let mut stack: Vec<&'a Expr> = Vec::new();
+    let push_stmts = |stmts: &'a [Stmt], stack: &mut Vec<&'a Expr>| {
+        for stmt in stmts {
+            match stmt {
+                Stmt::Assign { value, .. } | Stmt::Return { value, .. } | Stmt::Expr(value) => {
+                    stack.push(value);
+                }
+                Stmt::Branch { condition, .. } => stack.push(condition),
+            }
+        }
+    };
+    push_stmts(stmts, &mut stack);
+    while let Some(expr) = stack.pop() {
+        match expr {
+            Expr::Call(call) => {
+                f(call);
+                stack.extend(call.receiver.as_ref());
+                stack.extend(call.args.iter().map(|a| &a.value));
+            }
+            Expr::Compound(c) => stack.extend(c.parts.iter().map(|p| &p.value)),
+            Expr::Closure { body, .. } => push_stmts(body, &mut stack),
+            Expr::Place(_) | Expr::Str { .. } | Expr::Other(_) => {}
+        }
+    }
+}

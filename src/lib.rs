@@ -4,6 +4,7 @@
 //! discover files → facts (one frontend per language) → classify → flow graph → checks →
 //! findings, which the reporters render.
 
+pub mod attribution;
 pub mod checks;
 pub mod classify;
 pub mod datamap;
@@ -11,6 +12,7 @@ pub mod discover;
 pub mod finding;
 pub mod findings;
 pub mod graph;
+pub mod init;
 pub mod ir;
 pub mod lang;
 pub mod report;
@@ -33,6 +35,23 @@ pub struct ScanOptions {
     pub discover: DiscoverOptions,
     /// Extra rule directories (`--rules DIR`).
     pub rules_dirs: Vec<PathBuf>,
+    /// Which data map to hold the code against.
+    pub datamap: DatamapChoice,
+    /// Jurisdiction profiles (`--profile kz,gdpr`); `None`: from the controller's country.
+    pub profiles: Option<Vec<String>>,
+}
+
+/// Where the data map comes from.
+#[derive(Clone, Debug, Default)]
+pub enum DatamapChoice {
+    /// `datamap.yml` (or `.yaml`, or a `datamap/` folder) in the first scanned folder or the
+    /// nearest parent, up to the repository root.
+    #[default]
+    Find,
+    /// This file or folder.
+    Path(PathBuf),
+    /// None: only the checks that need no data map run.
+    Off,
 }
 
 /// Why a scan could not run at all (exit code 2). Problems with single files are not errors:
@@ -45,28 +64,213 @@ pub enum Error {
     Rules(#[from] RuleError),
     #[error("could not start worker threads: {0}")]
     Threads(String),
+    #[error("unknown profile `{0}`: the profiles are {1}")]
+    UnknownProfile(String, String),
 }
 
 /// Stack size of the worker threads: parsers recurse, and nesting is capped well below what
 /// this allows.
 const WORKER_STACK: usize = 64 * 1024 * 1024;
 
-/// Runs a whole scan with the built-in rules plus `options.rules_dirs`.
+/// Runs a whole scan with the built-in rules plus `options.rules_dirs`, against the data map
+/// `options.datamap` picks. A data map that cannot be read gives a result holding only its
+/// `invalid-datamap` findings (see [`ScanResult::datamap_invalid`]).
 pub fn scan(options: &ScanOptions) -> Result<ScanResult, Error> {
-    let rules = Rules::load(&options.rules_dirs)?;
-    scan_with_rules(&rules, options)
+    let path = match &options.datamap {
+        DatamapChoice::Find => options.paths.first().and_then(|p| datamap::find(p)),
+        DatamapChoice::Path(p) => Some(p.clone()),
+        DatamapChoice::Off => None,
+    };
+    let Some(path) = path else {
+        let rules = Rules::load(&options.rules_dirs)?;
+        return scan_with_rules(&rules, options);
+    };
+    let taxonomy = taxonomy::Taxonomy::builtin();
+    let map = match datamap::load(&path, &taxonomy) {
+        Ok(map) => map,
+        Err(problems) => return Ok(invalid_datamap(&problems, options)),
+    };
+    let rules = rules_for(&options.rules_dirs, &map, &taxonomy)?;
+    scan_against(&rules, options, Some(&map), &mut |_, _| {})
 }
 
-/// Runs a whole scan with the given rules.
+/// Runs a whole scan with the given rules and no data map.
 pub fn scan_with_rules(rules: &Rules, options: &ScanOptions) -> Result<ScanResult, Error> {
+    scan_against(rules, options, None, &mut |_, _| {})
+}
+
+/// What a scan without a data map finds, for `privlint init` to propose one from.
+pub fn inventory(options: &ScanOptions) -> Result<init::Inventory, Error> {
+    let rules = Rules::load(&options.rules_dirs)?;
+    let root = options
+        .paths
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let mut inventory = init::Inventory::default();
+    scan_against(&rules, options, None, &mut |program, hits| {
+        inventory = init::Inventory::collect(program, hits, &root);
+    })?;
+    Ok(inventory)
+}
+
+/// Called once the flow graph is built, before the checks run.
+type Inspect<'i> = dyn FnMut(&Program<'_>, &[graph::SinkHit]) + Send + 'i;
+
+/// The rules, with what the data map adds: its custom categories, the categories of its
+/// elements the built-in classifier does not know (so `fields:` can point at them), and its
+/// recipients' own hosts and packages.
+fn rules_for(
+    dirs: &[PathBuf],
+    map: &datamap::DataMap,
+    taxonomy: &taxonomy::Taxonomy,
+) -> Result<Rules, Error> {
+    let mut rules = Rules::load(dirs)?;
+    let mut extra: Vec<classify::CategoryRule> = Vec::new();
+    for (key, c) in &map.categories {
+        if rules.classifier.category_id(key).is_none() {
+            extra.push(classify::CategoryRule {
+                key: key.clone(),
+                name: c.name.clone(),
+                identifier: c.identifier,
+                names: c.names.clone(),
+                ..classify::CategoryRule::default()
+            });
+        }
+    }
+    for e in map.data.values() {
+        if rules.classifier.category_id(&e.category).is_none()
+            && !extra.iter().any(|c| c.key == e.category)
+        {
+            extra.push(classify::CategoryRule {
+                key: e.category.clone(),
+                name: taxonomy
+                    .category_name(&e.category)
+                    .unwrap_or(&e.category)
+                    .to_string(),
+                ..classify::CategoryRule::default()
+            });
+        }
+    }
+    if !extra.is_empty() {
+        rules = Rules::load_with_categories(dirs, extra)?;
+    }
+    for (key, r) in &map.recipients {
+        if r.hosts.is_empty() && r.packages.is_empty() {
+            continue;
+        }
+        let mut entry = rules.recipients.by_key(key).map_or_else(
+            || rules::recipients::Recipient {
+                id: key.clone(),
+                name: r.name.clone().unwrap_or_else(|| key.clone()),
+                country: r.country.clone().unwrap_or_default(),
+                ..rules::recipients::Recipient::default()
+            },
+            |id| rules.recipients.get(id).clone(),
+        );
+        entry.hosts.extend(r.hosts.iter().cloned());
+        entry.python.extend(r.packages.iter().cloned());
+        entry.rust.extend(r.packages.iter().cloned());
+        rules.recipients.add(entry);
+    }
+    Ok(rules)
+}
+
+/// The result of a run whose data map could not be read: its problems, as findings.
+fn invalid_datamap(problems: &[datamap::Problem], options: &ScanOptions) -> ScanResult {
+    let mut sources = BTreeMap::new();
+    let findings = problems
+        .iter()
+        .map(|p| {
+            let path = findings::display_path(&p.file);
+            if let Ok(text) = std::fs::read_to_string(&p.file) {
+                sources
+                    .entry(path.clone())
+                    .or_insert_with(|| Arc::from(text));
+            }
+            let location = finding::Location {
+                path,
+                line: p.line,
+                column: p.column,
+                start: p.start as u32,
+                end: p.end as u32,
+            };
+            finding::Finding {
+                check: checks::invalid_datamap::CHECK.id,
+                severity: checks::invalid_datamap::CHECK.severity,
+                fingerprint: findings::fingerprint(
+                    checks::invalid_datamap::CHECK.id,
+                    &location.path,
+                    &[],
+                    &p.message,
+                ),
+                message: p.message.clone(),
+                location,
+                data: Vec::new(),
+                path: Vec::new(),
+                help: p.help.clone(),
+                suppressed: None,
+            }
+        })
+        .collect();
+    ScanResult {
+        findings,
+        roots: options.paths.clone(),
+        sources,
+        datamap_invalid: true,
+        ..ScanResult::default()
+    }
+}
+
+fn scan_against(
+    rules: &Rules,
+    options: &ScanOptions,
+    map: Option<&datamap::DataMap>,
+    inspect: &mut Inspect<'_>,
+) -> Result<ScanResult, Error> {
+    let profiles = profiles_for(rules, options, map)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(WORKER_STACK)
         .build()
         .map_err(|e| Error::Threads(e.to_string()))?;
-    pool.install(|| scan_in_pool(rules, options))
+    pool.install(|| scan_in_pool(rules, options, map, &profiles, inspect))
 }
 
-fn scan_in_pool(rules: &Rules, options: &ScanOptions) -> Result<ScanResult, Error> {
+/// The profiles asked for, or those of the controller's country.
+fn profiles_for<'r>(
+    rules: &'r Rules,
+    options: &ScanOptions,
+    map: Option<&datamap::DataMap>,
+) -> Result<Vec<&'r rules::jurisdictions::Profile>, Error> {
+    if let Some(ids) = &options.profiles {
+        return ids
+            .iter()
+            .map(|id| {
+                rules.profiles.get(id).ok_or_else(|| {
+                    let known: Vec<String> = rules
+                        .profiles
+                        .iter()
+                        .map(|p| format!("`{}`", p.id))
+                        .collect();
+                    Error::UnknownProfile(id.clone(), known.join(", "))
+                })
+            })
+            .collect();
+    }
+    Ok(map
+        .and_then(|m| m.controller.as_ref())
+        .and_then(|c| c.country.as_deref())
+        .map(|country| rules.profiles.for_controller_country(country))
+        .unwrap_or_default())
+}
+
+fn scan_in_pool(
+    rules: &Rules,
+    options: &ScanOptions,
+    map: Option<&datamap::DataMap>,
+    profiles: &[&rules::jurisdictions::Profile],
+    inspect: &mut Inspect<'_>,
+) -> Result<ScanResult, Error> {
     let discovery = discover::discover(&options.paths, &options.discover)?;
     let mut skipped = discovery.skipped;
     let parsed: Vec<Result<(Unit, Option<SkippedFile>), SkippedFile>> = discovery
@@ -96,11 +300,17 @@ fn scan_in_pool(rules: &Rules, options: &ScanOptions) -> Result<ScanResult, Erro
         c.lines += unit.text.lines().count();
     }
 
-    let program = Program::new(rules, units);
+    let declared = map.map(|m| declared(rules, m, &units)).unwrap_or_default();
+    let program = Program::with_declared(rules, units, declared);
     let (hits, _calls) = graph::calls::propagate(&program);
+    inspect(&program, &hits);
+    let attribution = map.map(|m| attribution::Attribution::new(m, &program));
     let cx = checks::Context {
         program: &program,
         hits: &hits,
+        datamap: attribution.as_ref(),
+        profiles,
+        covers_datamap: map.is_some_and(|m| covers(&options.paths, &m.root)),
     };
     let mut findings: Vec<finding::Finding> =
         checks::CHECKS.iter().flat_map(|c| (c.run)(&cx)).collect();
@@ -126,6 +336,14 @@ fn scan_in_pool(rules: &Rules, options: &ScanOptions) -> Result<ScanResult, Erro
         .map(|u| (u.display.as_str(), &u.text))
         .collect();
     let mut sources = BTreeMap::new();
+    if let Some(m) = map {
+        for (path, text) in &m.files {
+            let shown = findings::display_path(path);
+            if findings.iter().any(|f| f.location.path == shown) {
+                sources.insert(shown, Arc::from(text.as_str()));
+            }
+        }
+    }
     for f in &findings {
         for path in std::iter::once(&f.location.path).chain(f.path.iter().map(|h| &h.location.path))
         {
@@ -147,7 +365,50 @@ fn scan_in_pool(rules: &Rules, options: &ScanOptions) -> Result<ScanResult, Erro
         scanned: counts.into_values().collect(),
         roots: options.paths.clone(),
         sources,
+        datamap: map.map(|m| {
+            m.files
+                .first()
+                .map_or_else(|| m.root.clone(), |(p, _)| p.clone())
+        }),
+        datamap_invalid: false,
     })
+}
+
+/// What the data map's `fields:` and the `privlint: data(...)` annotations mark as personal.
+fn declared(rules: &Rules, map: &datamap::DataMap, units: &[Unit]) -> graph::Declared {
+    let category_of = |element: &str| {
+        map.data
+            .get(element)
+            .and_then(|e| rules.classifier.category_id(&e.category))
+    };
+    let mut out = graph::Declared::default();
+    for (key, e) in &map.data {
+        for field in &e.fields {
+            if let Some(c) = category_of(key) {
+                out.fields.insert(field.clone(), c);
+            }
+        }
+    }
+    for (u, unit) in units.iter().enumerate() {
+        for (line, elements) in attribution::data_annotations_of(unit) {
+            let Some(c) = elements.iter().find_map(|e| category_of(e)) else {
+                continue;
+            };
+            let (start, end) = attribution::line_span(&unit.text, line);
+            out.lines.entry(u as u32).or_default().push((start, end, c));
+        }
+    }
+    out
+}
+
+/// Whether the scanned paths include the data map's folder (or a folder above it).
+fn covers(paths: &[PathBuf], root: &std::path::Path) -> bool {
+    let Ok(root) = std::fs::canonicalize(root) else {
+        return false;
+    };
+    paths
+        .iter()
+        .any(|p| std::fs::canonicalize(p).is_ok_and(|p| p.is_dir() && root.starts_with(&p)))
 }
 
 /// Parses one file. A parse error or a panic in a frontend skips the file with a note.
@@ -205,6 +466,7 @@ fn parse(rules: &Rules, file: SourceFile) -> Result<(Unit, Option<SkippedFile>),
         Unit {
             module: graph::module_of(&file.display),
             display: file.display,
+            path: file.path,
             language: file.language,
             text: Arc::from(file.text),
             facts,

@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use privlint::finding::Severity;
 use privlint::report::{self, Format, RenderOptions};
-use privlint::{ScanOptions, checks, discover::DiscoverOptions, rules::Rules};
+use privlint::{DatamapChoice, ScanOptions, checks, discover::DiscoverOptions, rules::Rules};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -38,6 +38,8 @@ enum Command {
     /// List the built-in rules: checks, data categories, log sinks, sanitizers, recipients,
     /// jurisdiction profiles.
     Rules(RulesArgs),
+    /// Propose a data map from what a scan finds; never overwrites an existing one.
+    Init(InitArgs),
     /// Print the JSON Schema of the data map (`datamap.yml`), for editors and validators.
     Schema {
         /// Write the schema to this file (atomically) instead of standard output.
@@ -73,6 +75,19 @@ struct RulesArgs {
 }
 
 #[derive(clap::Args)]
+struct InitArgs {
+    /// The folder to scan; the proposal is written there as `datamap.yml`.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Write the proposal here instead.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Extra rule directories to load as well.
+    #[arg(long = "rules", value_name = "DIR")]
+    rules_dirs: Vec<PathBuf>,
+}
+
+#[derive(clap::Args)]
 struct CheckArgs {
     /// Files and folders to scan.
     #[arg(default_value = ".")]
@@ -101,6 +116,17 @@ struct CheckArgs {
     /// Colour in text output: auto, always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    /// The data map: a YAML file or a folder of them. Default: `datamap.yml` in the first
+    /// path or the nearest parent folder up to the repository root.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_datamap")]
+    datamap: Option<PathBuf>,
+    /// Do not look for a data map; run only the checks that need none.
+    #[arg(long)]
+    no_datamap: bool,
+    /// Jurisdiction profiles, comma-separated (`kz,gdpr`). Default: from the controller's
+    /// country in the data map.
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    profile: Option<Vec<String>>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -135,6 +161,7 @@ fn main() -> ExitCode {
         Command::Explain { id } => explain(id.as_deref()),
         Command::Rules(args) => list_rules(&args),
         Command::Schema { output } => schema(output.as_deref()),
+        Command::Init(args) => init(&args),
     }
 }
 
@@ -147,6 +174,14 @@ fn check(args: &CheckArgs) -> ExitCode {
             max_file_size: args.max_file_size,
         },
         rules_dirs: args.rules_dirs.clone(),
+        datamap: if args.no_datamap {
+            DatamapChoice::Off
+        } else {
+            args.datamap
+                .clone()
+                .map_or(DatamapChoice::Find, DatamapChoice::Path)
+        },
+        profiles: args.profile.clone(),
     };
     let result = match privlint::scan(&options) {
         Ok(r) => r,
@@ -194,6 +229,15 @@ fn check(args: &CheckArgs) -> ExitCode {
         FailOn::Note => Some(Severity::Note),
         FailOn::Never => None,
     };
+    if result.datamap_invalid {
+        return ExitCode::from(2);
+    }
+    if result.datamap.is_none() && !args.no_datamap && matches!(args.format, Format::Text) {
+        eprintln!(
+            "hint: no datamap.yml found, so only identifier-in-log ran; `privlint init` proposes \
+             one from this scan"
+        );
+    }
     let failing = threshold.is_some_and(|t| result.active().any(|f| f.severity >= t));
     ExitCode::from(u8::from(failing))
 }
@@ -217,6 +261,74 @@ fn schema(output: Option<&Path>) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn init(args: &InitArgs) -> ExitCode {
+    let target = args
+        .output
+        .clone()
+        .unwrap_or_else(|| args.path.join("datamap.yml"));
+    let existing = if args.output.is_some() {
+        target.exists().then(|| target.clone())
+    } else {
+        ["datamap.yml", "datamap.yaml", "datamap"]
+            .iter()
+            .map(|n| args.path.join(n))
+            .find(|p| p.exists())
+    };
+    if let Some(existing) = existing {
+        eprintln!(
+            "error: {} already exists and is left as it is; remove it or pass `--output FILE` \
+             to write the proposal elsewhere",
+            existing.display()
+        );
+        return ExitCode::from(2);
+    }
+    let options = ScanOptions {
+        paths: vec![args.path.clone()],
+        rules_dirs: args.rules_dirs.clone(),
+        datamap: DatamapChoice::Off,
+        ..ScanOptions::default()
+    };
+    let inventory = match privlint::inventory(&options) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let text = inventory.render();
+    if let Err(e) = write_new(&target, text.as_bytes()) {
+        eprintln!("error: cannot write {}: {e}", target.display());
+        return ExitCode::from(2);
+    }
+    eprintln!(
+        "wrote {}: {} elements, {} purposes, {} recipients, {} stores; check every line marked \
+         `confirm`, then run `privlint check`",
+        target.display(),
+        inventory.elements.len(),
+        inventory
+            .areas
+            .values()
+            .filter(|a| !a.categories.is_empty())
+            .count(),
+        inventory.recipients.len(),
+        inventory.stores.len()
+    );
+    ExitCode::SUCCESS
+}
+
+/// Writes a new file atomically, failing if one appeared at `path` meanwhile.
+fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist_noclobber(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// Writes to a temporary file beside `path`, then renames it into place, so a reader never sees

@@ -295,9 +295,30 @@ impl Rules {
         Self::load(&[])
     }
 
+    /// [`Rules::load`], plus categories a data map declares.
+    pub fn load_with_categories(
+        dirs: &[PathBuf],
+        categories: Vec<CategoryRule>,
+    ) -> Result<Self, RuleError> {
+        Self::load_files(
+            dirs,
+            Some((
+                "datamap categories".to_string(),
+                RuleFile {
+                    categories,
+                    ..RuleFile::default()
+                },
+            )),
+        )
+    }
+
     /// The built-in rules plus every `*.yml`/`*.yaml` file in each of `dirs` (recursively,
     /// in sorted order).
     pub fn load(dirs: &[PathBuf]) -> Result<Self, RuleError> {
+        Self::load_files(dirs, None)
+    }
+
+    fn load_files(dirs: &[PathBuf], extra: Option<(String, RuleFile)>) -> Result<Self, RuleError> {
         let mut files: Vec<(String, RuleFile)> = Vec::new();
         for (path, text) in BUILTIN {
             files.push(((*path).to_string(), parse_rule_file(path, text)?));
@@ -314,6 +335,7 @@ impl Rules {
                 files.push((shown.clone(), parse_rule_file(&shown, &text)?));
             }
         }
+        files.extend(extra);
         Self::compile(files)
     }
 

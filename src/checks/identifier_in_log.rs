@@ -37,10 +37,18 @@
 //! it hashes, masks, redacts, anonymises or encrypts; add your own in `rules/`). For a type that
 //! is logged whole, give it a redacting `Debug`/`__repr__`, or wrap the personal field in a
 //! secret type (`secrecy::SecretString`, pydantic `SecretStr`). Where logging it is deliberate
-//! and lawful, suppress on the line or the line above with a reason:
+//! and lawful, declare it in the data map, for a purpose, so the record of processing shows it:
+//! ```yaml
+//! logging:
+//!   allow: [{ data: client_ip, purpose: security, reason: rate limiting, kept 30 days }]
+//! ```
+//! The allowance holds where that purpose applies (its `code:` globs or annotations), or
+//! anywhere when no purpose is scoped to the log call's file. Or suppress on the line or the
+//! line above with a reason:
 //! `// privlint: ignore[identifier-in-log] security audit trail, retained 30 days`.
 
-use super::{Check, Context};
+use super::{Check, Context, capitalise, join_names};
+use crate::classify::CategoryId;
 use crate::finding::{DataRef, Finding, Severity};
 use crate::graph::{At, Origin, Program, SinkKind};
 
@@ -63,7 +71,7 @@ fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
             let Origin::Data(category) = label.origin else {
                 continue;
             };
-            if !classifier.category(category).identifier {
+            if !reports(cx, &hit.sink, category) {
                 continue;
             }
             by_sink.entry(&hit.sink).or_default().push(label);
@@ -140,25 +148,37 @@ fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
     out
 }
 
+/// Whether this check reports data of `category` at a log sink: an identifier, unless the data
+/// map's `logging.allow` lets a declared element of that category be logged for a purpose
+/// that applies there (or anywhere, when no purpose is scoped to that place).
+pub fn reports(cx: &Context<'_, '_>, sink: &crate::graph::SinkRef, category: CategoryId) -> bool {
+    let c = cx.program.rules.classifier.category(category);
+    if !c.identifier {
+        return false;
+    }
+    allowance(cx, sink, category).is_none()
+}
+
+/// The `logging.allow` entry that lets this data be logged here, as `(element, purpose)`.
+pub fn allowance<'a>(
+    cx: &Context<'a, '_>,
+    sink: &crate::graph::SinkRef,
+    category: CategoryId,
+) -> Option<(&'a str, &'a str)> {
+    let att = cx.datamap?;
+    let key = &cx.program.rules.classifier.category(category).key;
+    let elements = att.elements_for(key);
+    let here = att.purposes_at(sink.unit, sink.span);
+    att.map.logging.allow.iter().find_map(|a| {
+        (elements.contains(&a.data.as_str())
+            && (here.is_empty() || here.iter().any(|(p, _)| *p == a.purpose)))
+        .then_some((a.data.as_str(), a.purpose.as_str()))
+    })
+}
+
 fn category_key<'a>(program: &'a Program<'_>, label: &crate::graph::Label) -> &'a str {
     match label.origin {
         Origin::Data(c) => &program.rules.classifier.category(c).key,
         Origin::Param(_) => "",
     }
-}
-
-fn join_names(names: &[String]) -> String {
-    match names {
-        [] => "personal data".into(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }

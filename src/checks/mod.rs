@@ -4,16 +4,104 @@
 //! *Why it matters*, *Example*, *Use instead*, *How to fix or suppress*); the same text is
 //! what `privlint explain ID` prints, and what SARIF carries as the rule's help.
 
-use crate::finding::{Finding, Severity};
+use crate::attribution::Attribution;
+use crate::classify::CategoryId;
+use crate::finding::{DataRef, Finding, Location, Severity};
 use crate::graph::{Program, SinkHit};
+use crate::rules::jurisdictions::Profile;
 
+pub mod cross_border_transfer;
+pub mod data_localization;
 pub mod identifier_in_log;
+pub mod invalid_datamap;
 pub mod invalid_suppression;
+pub mod stale_declaration;
+pub mod undeclared_data;
+pub mod undeclared_purpose;
+pub mod undeclared_recipient;
 
 /// What the checks read.
 pub struct Context<'a, 'r> {
     pub program: &'a Program<'r>,
     pub hits: &'a [SinkHit],
+    /// The data map read against the program, when there is one.
+    pub datamap: Option<&'a Attribution<'a>>,
+    /// The jurisdiction profiles in force (`--profile`, or the controller's country).
+    pub profiles: &'a [&'a Profile],
+    /// Whether the scan covers the data map's whole folder: only then can a declaration with
+    /// no trace in the scanned files be called stale.
+    pub covers_datamap: bool,
+}
+
+impl Context<'_, '_> {
+    /// The category's Fides key and human name.
+    pub fn data_ref(&self, category: CategoryId) -> DataRef {
+        let c = self.program.rules.classifier.category(category);
+        DataRef {
+            category: c.key.clone(),
+            name: c.name.clone(),
+        }
+    }
+
+    /// A finding on a declaration in the data map, at the JSON pointer's key (or value).
+    pub fn declaration_finding(
+        &self,
+        check: &'static str,
+        severity: Severity,
+        pointer: &str,
+        message: String,
+        help: String,
+        data: Vec<DataRef>,
+    ) -> Option<Finding> {
+        let map = self.datamap?.map;
+        let span = map.locate(pointer)?;
+        let path = crate::findings::display_path(&span.file);
+        let text = map.file_text(&span.file).unwrap_or_default();
+        let code = text.get(span.start..span.end).unwrap_or_default();
+        let location = Location {
+            path,
+            line: span.line,
+            column: span.column,
+            start: span.start as u32,
+            end: span.end as u32,
+        };
+        let fingerprint =
+            crate::findings::fingerprint(check, &location.path, &data, &format!("{pointer}{code}"));
+        Some(Finding {
+            check,
+            severity,
+            message,
+            location,
+            data,
+            path: Vec::new(),
+            help,
+            fingerprint,
+            suppressed: None,
+        })
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+pub fn join_names(names: &[String]) -> String {
+    match names {
+        [] => "personal data".into(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// `` `a` ``, `` `a` and `b` ``.
+pub fn join_keys<S: AsRef<str>>(keys: &[S]) -> String {
+    let quoted: Vec<String> = keys.iter().map(|k| format!("`{}`", k.as_ref())).collect();
+    join_names(&quoted)
+}
+
+pub fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// A check: its stable ID, default severity, one-line summary, documentation and entry point.
@@ -26,11 +114,18 @@ pub struct Check {
     pub run: fn(&Context<'_, '_>) -> Vec<Finding>,
 }
 
-/// Every check, in ID order. Contract IDs not listed here are reserved for checks that come with
-/// the data map (`undeclared-data`, `undeclared-purpose`, `undeclared-recipient`,
-/// `missing-erasure`, `stale-declaration`, `data-localization`, `cross-border-transfer`,
-/// `invalid-datamap`).
-pub static CHECKS: &[&Check] = &[&identifier_in_log::CHECK, &invalid_suppression::CHECK];
+/// Every check, in ID order. `missing-erasure` is reserved for the stores issue.
+pub static CHECKS: &[&Check] = &[
+    &cross_border_transfer::CHECK,
+    &data_localization::CHECK,
+    &identifier_in_log::CHECK,
+    &invalid_datamap::CHECK,
+    &invalid_suppression::CHECK,
+    &stale_declaration::CHECK,
+    &undeclared_data::CHECK,
+    &undeclared_purpose::CHECK,
+    &undeclared_recipient::CHECK,
+];
 
 pub fn find(id: &str) -> Option<&'static Check> {
     CHECKS.iter().copied().find(|c| c.id == id)

@@ -463,23 +463,44 @@ pub fn find(start: &Path) -> Option<PathBuf> {
     if dir.as_os_str().is_empty() {
         dir = PathBuf::from(".");
     }
+    // Look at the canonical folder, but return the path as the user would write it from
+    // where they are (`fixtures/demo/datamap.yml`, `../datamap.yml`): it is shown in findings,
+    // which must not depend on where the repository is checked out.
+    let mut shown = dir.clone();
     let mut dir = std::fs::canonicalize(&dir).unwrap_or(dir);
     loop {
         for name in ["datamap.yml", "datamap.yaml"] {
-            let candidate = dir.join(name);
-            if candidate.is_file() {
-                return Some(candidate);
+            if dir.join(name).is_file() {
+                return Some(tidy(&shown.join(name)));
             }
         }
         let folder = dir.join("datamap");
         if folder.is_dir() && !load::yaml_files(&folder).unwrap_or_default().is_empty() {
-            return Some(folder);
+            return Some(tidy(&shown.join("datamap")));
         }
         if dir.join(".git").exists() {
             return None;
         }
         dir = dir.parent()?.to_path_buf();
+        shown = match shown.file_name() {
+            Some(_) if shown.components().next_back() != Some(std::path::Component::ParentDir) => {
+                shown
+                    .parent()
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+            }
+            _ => shown.join(".."),
+        };
+        if shown.as_os_str().is_empty() {
+            shown = PathBuf::from(".");
+        }
     }
+}
+
+/// Without `./` segments.
+fn tidy(path: &Path) -> PathBuf {
+    path.components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect()
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 
 use super::eval::{Evaluator, Outcome, Value};
 use super::{FnId, Program, SinkHit, Summary};
-use crate::ir::{Expr, Stmt};
+use crate::ir::Expr;
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rayon::prelude::*;
@@ -204,46 +204,25 @@ fn written_callees(program: &Program<'_>, id: FnId) -> Vec<FnId> {
         })
         .collect();
     let mut out = Vec::new();
-    let mut stack: Vec<&Expr> = Vec::new();
-    push_stmts(&function.body, &mut stack);
-    while let Some(expr) = stack.pop() {
-        match expr {
-            Expr::Call(call) => {
-                if !call.is_macro {
-                    let receiver_ty = match &call.receiver {
-                        Some(Expr::Place(p)) if p.fields.is_empty() => {
-                            declared.get(p.base.as_str()).map(String::as_str)
-                        }
-                        _ => None,
-                    };
-                    out.extend(program.resolve(
-                        id,
-                        &call.name,
-                        &call.path,
-                        call.receiver.as_ref(),
-                        receiver_ty,
-                    ));
-                }
-                stack.extend(call.receiver.as_ref());
-                stack.extend(call.args.iter().map(|a| &a.value));
-            }
-            Expr::Compound(c) => stack.extend(c.parts.iter().map(|p| &p.value)),
-            Expr::Closure { body, .. } => push_stmts(body, &mut stack),
-            Expr::Place(_) | Expr::Str { .. } | Expr::Other(_) => {}
+    crate::ir::for_each_call(&function.body, |call| {
+        if call.is_macro {
+            return;
         }
-    }
+        let receiver_ty = match &call.receiver {
+            Some(Expr::Place(p)) if p.fields.is_empty() => {
+                declared.get(p.base.as_str()).map(String::as_str)
+            }
+            _ => None,
+        };
+        out.extend(program.resolve(
+            id,
+            &call.name,
+            &call.path,
+            call.receiver.as_ref(),
+            receiver_ty,
+        ));
+    });
     out.sort();
     out.dedup();
     out
-}
-
-fn push_stmts<'a>(stmts: &'a [Stmt], stack: &mut Vec<&'a Expr>) {
-    for stmt in stmts {
-        match stmt {
-            Stmt::Assign { value, .. } | Stmt::Return { value, .. } | Stmt::Expr(value) => {
-                stack.push(value);
-            }
-            Stmt::Branch { condition, .. } => stack.push(condition),
-        }
-    }
 }

@@ -221,6 +221,12 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                 span,
             } => {
                 let mut v = self.expr(value);
+                if let Some(category) = self.program.declared.at(self.unit, target.span.start) {
+                    let name = place_text(target);
+                    v.merge(self.source(category, target.span, |c| {
+                        format!("`{name}` holds {} (by annotation)", in_sentence(c))
+                    }));
+                }
                 if let Some(ty) = ty
                     .as_deref()
                     .and_then(|t| self.program.type_in(self.language, t))
@@ -690,6 +696,22 @@ impl<'p, 'r> Evaluator<'p, 'r> {
 
     fn call(&mut self, call: &Call) -> Value {
         let receiver = call.receiver.as_ref().map(|r| self.expr(r));
+        if let Some(id) = self.program.recipient_of_call(self.unit, call) {
+            let mut sent = Value::default();
+            for part in &call.args {
+                let v = self.expr(&part.value);
+                sent.merge(v);
+            }
+            let target = self.program.rules.recipients.get(id).id.clone();
+            self.record_sink(
+                call.span,
+                call.path.clone(),
+                SinkKind::Recipient,
+                Some(target),
+                sent,
+            );
+            return Value::clean();
+        }
         if let Some((sink, named)) = self.sink_for(call) {
             if sink.kind == SinkKind::Log {
                 self.log_call(call, sink);
@@ -1032,7 +1054,9 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                 }),
             }
         }
-        if !data.is_empty() {
+        // A call to a third party or a host is recorded even without personal data: that the
+        // code talks to it at all is what keeps its declaration from being stale.
+        if !data.is_empty() || sink_ref.target.is_some() {
             self.out.hits.push(SinkHit {
                 sink: sink_ref,
                 labels: data,
@@ -1071,19 +1095,24 @@ impl<'p, 'r> Evaluator<'p, 'r> {
     /// The host an HTTP request goes to, when the code spells it: a URL literal, the literal
     /// start of a formatted URL, or a module constant holding one.
     fn host_of(&self, url: Option<&Expr>) -> Option<String> {
-        let text = match url? {
-            Expr::Str { value, .. } => value.clone(),
+        use crate::rules::recipients::{host_of, host_of_prefix};
+        match url? {
+            Expr::Str { value, .. } => host_of(value),
             Expr::Compound(c) => match c.parts.first().map(|p| &p.value) {
-                Some(Expr::Str { value, .. }) => value.clone(),
-                _ => return None,
+                Some(Expr::Str { value, .. }) => host_of_prefix(value),
+                Some(Expr::Place(p)) if p.fields.is_empty() => self.program.units
+                    [self.unit as usize]
+                    .constants
+                    .get(&p.base)
+                    .and_then(|base| host_of(base)),
+                _ => None,
             },
             Expr::Place(p) if p.fields.is_empty() => self.program.units[self.unit as usize]
                 .constants
-                .get(&p.base)?
-                .clone(),
-            _ => return None,
-        };
-        interim_host_of(&text)
+                .get(&p.base)
+                .and_then(|v| host_of(v)),
+            _ => None,
+        }
     }
 
     /// A call that writes its arguments to a log.
@@ -1284,14 +1313,6 @@ pub fn article(name: &str) -> String {
     } else {
         format!("a {name}")
     }
-}
-
-// Replaced by the recipients catalog's URL parsing when it lands.
-fn interim_host_of(text: &str) -> Option<String> {
-    let rest = text.split_once("://")?.1;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let host = authority.rsplit('@').next()?.split(':').next()?;
-    (!host.is_empty() && !host.contains(['{', '}', '%', ' '])).then(|| host.to_ascii_lowercase())
 }
 
 #[cfg(test)]

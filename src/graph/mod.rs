@@ -17,7 +17,8 @@ pub mod calls;
 pub mod eval;
 
 use crate::classify::CategoryId;
-use crate::ir::{Expr, FileFacts, Function, Language, Span, Stmt};
+use crate::ir::{Call, Expr, FileFacts, Function, Import, Language, Span, Stmt};
+use crate::rules::recipients::RecipientId;
 use crate::rules::{LanguageRules, Rules, place_text};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -26,6 +27,8 @@ use std::sync::Arc;
 /// One analysed file.
 pub struct Unit {
     pub display: String,
+    /// The path as found on disk.
+    pub path: std::path::PathBuf,
     pub language: Language,
     pub text: Arc<str>,
     pub facts: FileFacts,
@@ -158,10 +161,38 @@ pub struct SinkHit {
     pub labels: Vec<Label>,
 }
 
+/// What the data map and `privlint: data(...)` annotations say is personal data, whatever
+/// the names.
+#[derive(Clone, Debug, Default)]
+pub struct Declared {
+    /// `Type.field` → category, from the elements' `fields:` lists.
+    pub fields: HashMap<String, CategoryId>,
+    /// Per unit: byte ranges of lines annotated `privlint: data(element)`, with the element's
+    /// category. A field or an assignment on such a line holds that data.
+    pub lines: HashMap<u32, Vec<(u32, u32, CategoryId)>>,
+}
+
+impl Declared {
+    /// The category an annotation gives to what starts at `offset` of `unit`.
+    pub fn at(&self, unit: u32, offset: u32) -> Option<CategoryId> {
+        self.lines
+            .get(&unit)?
+            .iter()
+            .find(|(start, end, _)| *start <= offset && offset < *end)
+            .map(|(_, _, c)| *c)
+    }
+}
+
 /// The whole program as the analysis sees it.
 pub struct Program<'r> {
     pub rules: &'r Rules,
     pub units: Vec<Unit>,
+    pub declared: Declared,
+    /// Names of the project's own modules and packages (file stems, package folders): an
+    /// import of one of these is not a third-party SDK of the same name.
+    local_modules: HashSet<String>,
+    /// Per unit: names bound to a third-party SDK client (`client = stripe.StripeClient()`).
+    recipient_handles: Vec<HashMap<String, RecipientId>>,
     /// Types by language, then by name: a Python `Customer` is not a Rust `Customer`.
     pub types: HashMap<Language, HashMap<String, TypeInfo>>,
     /// Lowercased names of the types that hold personal data (`customer` → `Customer`), for
@@ -336,9 +367,18 @@ const GENERIC_METHODS: &[&str] = &[
 
 impl<'r> Program<'r> {
     pub fn new(rules: &'r Rules, units: Vec<Unit>) -> Self {
+        Self::with_declared(rules, units, Declared::default())
+    }
+
+    /// A program where the data map's `fields:` and `privlint: data(...)` annotations mark
+    /// personal data too.
+    pub fn with_declared(rules: &'r Rules, units: Vec<Unit>, declared: Declared) -> Self {
         let mut program = Program {
             rules,
             units,
+            declared,
+            local_modules: HashSet::new(),
+            recipient_handles: Vec::new(),
             types: HashMap::new(),
             personal_type_words: HashMap::new(),
             functions: FunctionIndex::default(),
@@ -360,7 +400,62 @@ impl<'r> Program<'r> {
             })
             .collect();
         program.types = types;
+        program.local_modules = local_modules(&program.units);
+        program.recipient_handles = (0..program.units.len())
+            .map(|u| program.recipient_handles_in(u))
+            .collect();
         program
+    }
+
+    /// The third-party recipient a call goes to: a call into an SDK's package (imports
+    /// resolved), a method on a client made by one, or a method chained on such a call.
+    pub fn recipient_of_call(&self, unit: u32, call: &Call) -> Option<RecipientId> {
+        let u = &self.units[unit as usize];
+        let sep = if u.language == Language::Rust {
+            "::"
+        } else {
+            "."
+        };
+        if let Some(handles) = self.recipient_handles.get(unit as usize) {
+            let mut prefix = call.path.as_str();
+            while let Some((head, _)) = prefix.rsplit_once(sep) {
+                if let Some(id) = handles.get(head) {
+                    return Some(*id);
+                }
+                prefix = head;
+            }
+        }
+        if let Some(Expr::Call(inner)) = &call.receiver {
+            return self.recipient_of_call(unit, inner);
+        }
+        let resolved = resolve_import(&u.facts.imports, &call.path, sep, u.language)?;
+        let head = resolved.split(sep).next()?;
+        if self.local_modules.contains(head) {
+            return None;
+        }
+        self.rules.recipients.match_path(u.language, &resolved)
+    }
+
+    /// Names a file binds to what an SDK call returns.
+    fn recipient_handles_in(&self, unit: usize) -> HashMap<String, RecipientId> {
+        let mut out = HashMap::new();
+        if self.rules.recipients.is_empty() {
+            return out;
+        }
+        for f in &self.units[unit].facts.functions {
+            for stmt in &f.body {
+                if let Stmt::Assign {
+                    target,
+                    value: Expr::Call(call),
+                    ..
+                } = stmt
+                    && let Some(id) = self.recipient_of_call(unit as u32, call)
+                {
+                    out.insert(place_text(target), id);
+                }
+            }
+        }
+        out
     }
 
     /// The analysed files, for a caller that wants to free them on its own terms.
@@ -588,16 +683,25 @@ impl<'r> Program<'r> {
                             continue;
                         }
                     }
-                    let category = classifier.classify_name(&field.name).or_else(|| {
-                        // `Card.number`, `Customer.name`: the field read with its type's name.
-                        self.rules
-                            .qualified_fields
-                            .contains(field.name.as_str())
-                            .then(|| {
-                                classifier.classify_name(&format!("{}_{}", def.name, field.name))
-                            })
-                            .flatten()
-                    });
+                    let declared = self
+                        .declared
+                        .fields
+                        .get(&format!("{}.{}", def.name, field.name))
+                        .copied()
+                        .or_else(|| self.declared.at(u as u32, field.span.start));
+                    let category = declared
+                        .or_else(|| classifier.classify_name(&field.name))
+                        .or_else(|| {
+                            // `Card.number`, `Customer.name`: the field read with its type's name.
+                            self.rules
+                                .qualified_fields
+                                .contains(field.name.as_str())
+                                .then(|| {
+                                    classifier
+                                        .classify_name(&format!("{}_{}", def.name, field.name))
+                                })
+                                .flatten()
+                        });
                     if let Some(category) = category {
                         info.personal.push(PersonalField {
                             name: field.name.clone(),
@@ -796,6 +900,49 @@ pub fn module_of(display: &str) -> Vec<String> {
         )
     });
     parts
+}
+
+/// A callee path with its first segment replaced by what an import binds it to
+/// (`Client::new` → `stripe::Client::new`). A Rust path that no `use` names is a crate path as
+/// it stands; a Python name that no import binds is local.
+fn resolve_import(imports: &[Import], path: &str, sep: &str, language: Language) -> Option<String> {
+    let path = path.strip_prefix(sep).unwrap_or(path);
+    let (head, rest) = match path.split_once(sep) {
+        Some((h, r)) => (h, Some(r)),
+        None => (path, None),
+    };
+    match imports.iter().find(|i| i.alias == head) {
+        Some(import) => Some(match rest {
+            Some(r) => format!("{}{sep}{r}", import.path),
+            None => import.path.clone(),
+        }),
+        None if language == Language::Rust
+            && rest.is_some()
+            && !matches!(head, "crate" | "self" | "super" | "Self") =>
+        {
+            Some(path.to_string())
+        }
+        None => None,
+    }
+}
+
+/// The project's own module names: file stems, and the folders of packages
+/// (`__init__.py`, `mod.rs`).
+fn local_modules(units: &[Unit]) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for u in units {
+        let mut parts = u.display.rsplit('/');
+        let Some(file) = parts.next() else { continue };
+        let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+        if matches!(stem, "__init__" | "mod" | "lib" | "main") {
+            if let Some(dir) = parts.next() {
+                out.insert(dir.to_string());
+            }
+        } else {
+            out.insert(stem.to_string());
+        }
+    }
+    out
 }
 
 /// Module-level names bound to a string literal.

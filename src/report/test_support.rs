@@ -106,5 +106,7 @@ pub fn sample_result() -> ScanResult {
         ]
         .into_iter()
         .collect(),
+        datamap: None,
+        datamap_invalid: false,
     }
 }
