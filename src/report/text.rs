@@ -15,8 +15,10 @@ use std::sync::Arc;
 #[path = "test_support.rs"]
 pub(crate) mod test_support;
 
-/// The primary label when a finding has no hops to take a note from.
-const SINK_LABEL: &str = "personal data reaches the log here";
+/// The primary label when a finding has no hops to take a note from: a declaration in the
+/// data map, or a place in code that is the whole story (a field of undeclared data).
+const DECLARATION_LABEL: &str = "declared here";
+const PLACE_LABEL: &str = "here";
 
 pub fn render(result: &ScanResult, options: &RenderOptions) -> String {
     let theme = if options.color {
@@ -166,10 +168,20 @@ impl FindingDiagnostic {
     fn new(finding: &Finding, source: &Arc<str>, sources: &BTreeMap<String, Arc<str>>) -> Self {
         let file = &finding.location.path;
         let primary = span_in(source, &finding.location);
-        let primary_note = finding
-            .path
-            .last()
-            .map_or_else(|| SINK_LABEL.to_string(), |hop| hop.note.clone());
+        let primary_note = finding.path.last().map_or_else(
+            || {
+                let declaration = std::path::Path::new(file)
+                    .extension()
+                    .is_some_and(|e| e == "yml" || e == "yaml");
+                if declaration {
+                    DECLARATION_LABEL
+                } else {
+                    PLACE_LABEL
+                }
+                .to_string()
+            },
+            |hop| hop.note.clone(),
+        );
 
         let mut labels = Vec::new();
         // Hops elsewhere, grouped by file in the order the data reaches them.
@@ -425,7 +437,7 @@ mod tests {
             ..ScanResult::default()
         };
         let out = render(&result, &options());
-        assert!(out.contains(SINK_LABEL), "{out}");
+        assert!(out.contains(&format!("╰── {PLACE_LABEL}\n")), "{out}");
     }
 
     #[test]
