@@ -666,11 +666,14 @@ impl<'p, 'r> Evaluator<'p, 'r> {
     /// `.json(body)`, the `post(url)` it is chained on).
     fn sink_for<'c>(&self, call: &'c Call) -> Option<(&'p Sink, &'c Call)> {
         let rules = self.program.language_rules(self.unit)?;
-        let handles = &self.program.units[self.unit as usize].handles;
+        let unit = &self.program.units[self.unit as usize];
+        let handles = &unit.handles;
         let empty = HashSet::new();
         let matches = |s: &Sink, c: &Call| {
             s.matches(c, handles.get(&s.kind).unwrap_or(&empty))
-                && (!s.needs_url || s.matched_by_function(c) || url_like(url_arg(s, c)))
+                && (!s.needs_url
+                    || s.matched_by_function(c)
+                    || url_like(url_arg(s, c), &unit.constants))
         };
         if let Some(s) = rules.sinks.iter().find(|s| matches(s, call)) {
             return Some((s, call));
@@ -1174,16 +1177,17 @@ fn url_arg<'c>(sink: &Sink, call: &'c Call) -> Option<&'c Expr> {
     Some(&first.value)
 }
 
-/// Whether an expression looks like a URL: a literal with a scheme, or a name that says so.
-fn url_like(expr: Option<&Expr>) -> bool {
+/// Whether an expression looks like a URL: a literal with a scheme, a module constant holding
+/// one, or a name that says so (`url`, `endpoint`); a formatted string starting with one.
+fn url_like(expr: Option<&Expr>, constants: &HashMap<String, String>) -> bool {
     let Some(expr) = expr else { return false };
     match expr {
         Expr::Str { value, .. } => value.contains("://"),
-        Expr::Compound(c) => c
-            .parts
-            .first()
-            .is_some_and(|p| matches!(&p.value, Expr::Str { value, .. } if value.contains("://"))),
+        Expr::Compound(c) => url_like(c.parts.first().map(|p| &p.value), constants),
         Expr::Place(p) => {
+            if p.fields.is_empty() && constants.get(&p.base).is_some_and(|v| v.contains("://")) {
+                return true;
+            }
             let leaf = p.leaf().to_ascii_lowercase();
             ["url", "uri", "endpoint", "webhook", "href", "link"]
                 .iter()

@@ -417,8 +417,10 @@ impl<'r> Program<'r> {
             "."
         };
         if let Some(handles) = self.recipient_handles.get(unit as usize) {
+            // A method call's path joins its receiver with `.` in every language.
             let mut prefix = call.path.as_str();
-            while let Some((head, _)) = prefix.rsplit_once(sep) {
+            while let Some(at) = prefix.rfind(['.', ':']) {
+                let head = prefix[..at].trim_end_matches(':');
                 if let Some(id) = handles.get(head) {
                     return Some(*id);
                 }

@@ -564,7 +564,13 @@ impl<'a> Converter<'a> {
         span: Span,
         out: &mut Vec<Stmt>,
     ) {
-        for b in self.bindings(pat) {
+        let bindings = self.bindings(pat);
+        if bindings.is_empty() {
+            // `let _ = send(&user.email);` binds nothing but still makes the call.
+            push_effect(out, value.clone());
+            return;
+        }
+        for b in bindings {
             out.push(Stmt::Assign {
                 target: Place::var(b.name, b.span),
                 ty: if b.direct {
