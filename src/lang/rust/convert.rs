@@ -564,13 +564,7 @@ impl<'a> Converter<'a> {
         span: Span,
         out: &mut Vec<Stmt>,
     ) {
-        let bindings = self.bindings(pat);
-        if bindings.is_empty() {
-            // `let _ = send(&user.email);` binds nothing but still makes the call.
-            push_effect(out, value.clone());
-            return;
-        }
-        for b in bindings {
+        for b in self.bindings(pat) {
             out.push(Stmt::Assign {
                 target: Place::var(b.name, b.span),
                 ty: if b.direct {
@@ -640,6 +634,11 @@ impl<'a> Converter<'a> {
             .span
             .join(local.semi_token.span)
             .unwrap_or(local.let_token.span));
+        if self.bindings(pat).is_empty() {
+            // `let _ = send(&user.email);` binds nothing but still makes the call.
+            push_effect(out, value);
+            return;
+        }
         self.bind(pat, &value, ty.as_deref(), span, out);
     }
 

@@ -558,3 +558,9 @@ fn cargo_script_frontmatter_is_skipped_with_offsets_kept() {
     let at = src.find("main").unwrap();
     assert_eq!(main.span.start as usize, at);
 }
+
+#[test]
+fn let_underscore_keeps_the_call() {
+    let f = facts("fn f(user: &User) { let _ = send(&user.email); let _x = 1; }");
+    assert_eq!(body(func(&f, "f")), ["send(user.email)", "_x = _"]);
+}
