@@ -1092,7 +1092,13 @@ impl<'p, 'r> Evaluator<'p, 'r> {
         let target = (sink.kind == SinkKind::Http)
             .then(|| self.host_of(url_arg(sink, named)))
             .flatten();
-        self.record_sink(call.span, call.path.clone(), sink.kind, target, sent);
+        // `client.post(url).json(&body)` is shown as `post(…).json`, the request it belongs to.
+        let callee = if std::ptr::eq(call, named) {
+            call.path.clone()
+        } else {
+            format!("{}(…).{}", named.path, call.name)
+        };
+        self.record_sink(call.span, callee, sink.kind, target, sent);
     }
 
     /// The host an HTTP request goes to, when the code spells it: a URL literal, the literal
