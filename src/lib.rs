@@ -310,7 +310,10 @@ fn scan_in_pool(
         hits: &hits,
         datamap: attribution.as_ref(),
         profiles,
-        covers_datamap: map.is_some_and(|m| covers(&options.paths, &m.root)),
+        // With files left out by `--include`/`--exclude`, what is missing may just be unread.
+        covers_datamap: map.is_some_and(|m| covers(&options.paths, &m.root))
+            && options.discover.include.is_empty()
+            && options.discover.exclude.is_empty(),
     };
     let mut findings: Vec<finding::Finding> =
         checks::CHECKS.iter().flat_map(|c| (c.run)(&cx)).collect();

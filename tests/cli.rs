@@ -142,8 +142,8 @@ fn clean_project_exits_0_with_no_findings() {
 
 #[test]
 fn json_report_has_every_field_and_is_deterministic() {
-    let first = run(&["check", DEMO, "--format", "json"]);
-    let second = run(&["check", DEMO, "--format", "json"]);
+    let first = run(&["check", DEMO, "--no-datamap", "--format", "json"]);
+    let second = run(&["check", DEMO, "--no-datamap", "--format", "json"]);
     assert_eq!(code(&first), 1);
     assert_eq!(
         first.stdout, second.stdout,
@@ -220,7 +220,7 @@ fn text_and_sarif_are_deterministic_too() {
 
 #[test]
 fn sarif_report_validates_against_the_schema() {
-    let out = run(&["check", DEMO, "--format", "sarif"]);
+    let out = run(&["check", DEMO, "--no-datamap", "--format", "sarif"]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let sarif = json_of(&out);
     sarif_schema::assert_valid(&sarif);
@@ -235,7 +235,7 @@ fn sarif_report_validates_against_the_schema() {
         assert!(r["codeFlows"].is_array(), "{r:#}");
     }
     // As many results as JSON findings.
-    let json = json_of(&run(&["check", DEMO, "--format", "json"]));
+    let json = json_of(&run(&["check", DEMO, "--no-datamap", "--format", "json"]));
     assert_eq!(results.len(), findings(&json).len());
 
     let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
@@ -288,6 +288,7 @@ fn output_file_matches_stdout_and_leaves_no_temp_files() {
     let to_file = run(&[
         "check",
         DEMO,
+        "--no-datamap",
         "--format",
         "json",
         "--output",
@@ -295,11 +296,19 @@ fn output_file_matches_stdout_and_leaves_no_temp_files() {
     ]);
     assert_eq!(code(&to_file), 1, "{}", stderr(&to_file));
     assert!(to_file.stdout.is_empty(), "{}", stdout(&to_file));
-    let to_stdout = run(&["check", DEMO, "--format", "json"]);
+    let to_stdout = run(&["check", DEMO, "--no-datamap", "--format", "json"]);
     assert_eq!(fs::read(&report).unwrap(), to_stdout.stdout);
 
     // Overwriting an existing report works the same way.
-    let again = run(&["check", DEMO, "--format", "json", "-o", path_str(&report)]);
+    let again = run(&[
+        "check",
+        DEMO,
+        "--no-datamap",
+        "--format",
+        "json",
+        "-o",
+        path_str(&report),
+    ]);
     assert_eq!(code(&again), 1);
     assert_eq!(fs::read(&report).unwrap(), to_stdout.stdout);
 
@@ -327,7 +336,7 @@ fn output_into_missing_directory_exits_2() {
 
 #[test]
 fn exclude_and_include_change_what_is_scanned() {
-    let all = json_of(&run(&["check", DEMO, "--format", "json"]));
+    let all = json_of(&run(&["check", DEMO, "--no-datamap", "--format", "json"]));
     let all_paths: Vec<String> = finding_keys(&all).into_iter().map(|k| k.1).collect();
     assert!(all_paths.iter().any(|p| has_ext(p, "rs")));
     assert!(all_paths.iter().any(|p| has_ext(p, "py")));
@@ -335,6 +344,7 @@ fn exclude_and_include_change_what_is_scanned() {
     let no_python = run(&[
         "check",
         DEMO,
+        "--no-datamap",
         "--format",
         "json",
         "--exclude",
@@ -353,6 +363,7 @@ fn exclude_and_include_change_what_is_scanned() {
     let only_python = json_of(&run(&[
         "check",
         DEMO,
+        "--no-datamap",
         "--format",
         "json",
         "--include",
@@ -369,6 +380,7 @@ fn exclude_and_include_change_what_is_scanned() {
     let nothing = run(&[
         "check",
         DEMO,
+        "--no-datamap",
         "--format",
         "json",
         "--exclude",
@@ -683,4 +695,290 @@ fn missing_path_exits_2() {
     assert_eq!(code(&out), 2);
     assert!(out.stdout.is_empty());
     assert!(stderr(&out).contains("fixtures/does-not-exist"));
+}
+
+// ---- the data map -----------------------------------------------------------------------------
+
+/// A temporary project with a `.git` folder, so the data-map search stops at its root.
+fn repo() -> TempDir {
+    let dir = TempDir::new().unwrap();
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    dir
+}
+
+const SMALL_APP: &str = "import requests\n\n\ndef notify(customer):\n    requests.post(\"https://api.partner.example/v1\", json={\"email\": customer.email})\n";
+
+#[test]
+fn demo_shows_each_data_map_check() {
+    let out = run(&["check", DEMO, "--format", "json"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let json = json_of(&out);
+    let mut counts = std::collections::BTreeMap::new();
+    for f in findings(&json) {
+        *counts
+            .entry(f["check"].as_str().unwrap().to_string())
+            .or_insert(0) += 1;
+    }
+    for check in [
+        "undeclared-data",
+        "undeclared-purpose",
+        "undeclared-recipient",
+        "stale-declaration",
+        "data-localization",
+        "cross-border-transfer",
+    ] {
+        assert_eq!(counts.get(check), Some(&1), "{check}: {counts:?}");
+    }
+    assert_eq!(json["datamap"], "fixtures/demo/datamap.yml");
+    // Declarations are reported where they are written.
+    let stale = findings(&json)
+        .iter()
+        .find(|f| f["check"] == "stale-declaration")
+        .unwrap();
+    assert_eq!(stale["location"]["path"], "fixtures/demo/datamap.yml");
+    assert!(stale["message"].as_str().unwrap().contains("`passport`"));
+}
+
+#[test]
+fn demo_sarif_with_data_map_findings_validates() {
+    let out = run(&["check", DEMO, "--format", "sarif"]);
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    sarif_schema::assert_valid(&sarif);
+    let rules: Vec<&str> = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"cross-border-transfer"), "{rules:?}");
+}
+
+#[test]
+fn invalid_data_map_reports_every_problem_located_and_exits_2() {
+    let dir = repo();
+    write(dir.path(), "app.py", SMALL_APP);
+    write(
+        dir.path(),
+        "datamap.yml",
+        "version: 1\ndata:\n  email: { category: user.contact.emial }\npurposes:\n  news: { legal_basis: consnet, data: [email] }\nstores:\n  users: { location: kz, data: [email], retention: 3 years }\n",
+    );
+    let out = run(&["check", path_str(dir.path()), "--format", "json"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let json = json_of(&out);
+    let all = findings(&json);
+    assert!(
+        all.iter().all(|f| f["check"] == "invalid-datamap"),
+        "{all:?}"
+    );
+    let at = |line: u64| {
+        all.iter()
+            .find(|f| f["location"]["line"] == line)
+            .unwrap_or_else(|| panic!("nothing on line {line}: {all:?}"))
+    };
+    assert!(
+        at(3)["message"]
+            .as_str()
+            .unwrap()
+            .contains("user.contact.emial")
+    );
+    assert!(
+        at(3)["help"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `user.contact.email`")
+    );
+    assert!(at(5)["message"].as_str().unwrap().contains("consnet"));
+    assert!(at(5)["help"].as_str().unwrap().contains("consent"));
+    let line7: Vec<&Value> = all.iter().filter(|f| f["location"]["line"] == 7).collect();
+    assert_eq!(line7.len(), 2, "the country and the retention: {line7:?}");
+    // Nothing in the code was checked.
+    assert!(
+        !all.iter()
+            .any(|f| has_ext(f["location"]["path"].as_str().unwrap(), "py"))
+    );
+
+    let text = run(&["check", path_str(dir.path()), "--color", "never"]);
+    assert_eq!(code(&text), 2);
+    let shown = stdout(&text);
+    assert!(shown.contains("datamap.yml:5:24]"), "{shown}");
+    assert!(shown.contains("The code was not checked"), "{shown}");
+    assert!(shown.contains("did you mean"), "{shown}");
+}
+
+#[test]
+fn missing_explicit_data_map_exits_2() {
+    let dir = repo();
+    write(dir.path(), "app.py", SMALL_APP);
+    let out = run(&[
+        "check",
+        path_str(dir.path()),
+        "--datamap",
+        path_str(&dir.path().join("nope.yml")),
+    ]);
+    assert_eq!(code(&out), 2);
+    assert!(stdout(&out).contains("nope.yml"), "{}", stdout(&out));
+}
+
+#[test]
+fn without_a_data_map_a_hint_names_init() {
+    let dir = repo();
+    write(dir.path(), "app.py", SMALL_APP);
+    let out = run(&["check", path_str(dir.path())]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert!(stderr(&out).contains("privlint init"), "{}", stderr(&out));
+    let quiet = run(&["check", path_str(dir.path()), "--no-datamap"]);
+    assert!(!stderr(&quiet).contains("privlint init"));
+}
+
+#[test]
+fn data_map_checks_the_code_against_it() {
+    let dir = repo();
+    write(dir.path(), "app.py", SMALL_APP);
+    write(
+        dir.path(),
+        "datamap.yml",
+        "version: 1\ncontroller: { name: X, country: KZ }\ndata:\n  email: { category: user.contact.email }\npurposes:\n  notify: { legal_basis: contract, data: [email], code: [app.py] }\n",
+    );
+    let out = run(&["check", path_str(dir.path()), "--format", "json"]);
+    assert_eq!(code(&out), 1);
+    let json = json_of(&out);
+    let keys = finding_keys(&json);
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert_eq!(keys[0].0, "undeclared-recipient");
+    assert_eq!(keys[0].2, 5);
+
+    // Declared with its host: clean.
+    write(
+        dir.path(),
+        "datamap.yml",
+        "version: 1\ncontroller: { name: X, country: KZ }\ndata:\n  email: { category: user.contact.email }\npurposes:\n  notify: { legal_basis: contract, data: [email], code: [app.py] }\nrecipients:\n  partner: { purposes: [notify], data: [email], country: KZ, hosts: [api.partner.example] }\n",
+    );
+    let clean = run(&["check", path_str(dir.path()), "--format", "json"]);
+    assert_eq!(code(&clean), 0, "{}", stdout(&clean));
+}
+
+#[test]
+fn profiles_from_the_flag_change_what_a_transfer_needs() {
+    let dir = repo();
+    write(dir.path(), "app.py", "def f():\n    return 1\n");
+    write(
+        dir.path(),
+        "datamap.yml",
+        "version: 1\ncontroller: { name: X, country: DE }\ndata:\n  email: { category: user.contact.email }\npurposes:\n  p: { legal_basis: contract, data: [email] }\nrecipients:\n  in_vendor: { purposes: [p], data: [email], country: IN }\n  jp_vendor: { purposes: [p], data: [email], country: JP }\n  cn_vendor: { purposes: [p], data: [email], country: CN, safeguard: adequacy }\n  fr_vendor: { purposes: [p], data: [email], country: FR }\n",
+    );
+    // DE → the GDPR profile: India needs a safeguard, Japan has an adequacy decision, China
+    // has none, France is inside the EEA.
+    let out = run(&["check", path_str(dir.path()), "--format", "json"]);
+    let json = json_of(&out);
+    let lines: Vec<u64> = findings(&json)
+        .iter()
+        .filter(|f| f["check"] == "cross-border-transfer")
+        .map(|f| f["location"]["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [8, 10], "{json}");
+
+    // Under the Kazakhstan profile France is a Convention 108 party, and adequacy for China
+    // is still not a basis.
+    let kz = run(&[
+        "check",
+        path_str(dir.path()),
+        "--format",
+        "json",
+        "--profile",
+        "kz",
+    ]);
+    let json = json_of(&kz);
+    let lines: Vec<u64> = findings(&json)
+        .iter()
+        .filter(|f| f["check"] == "cross-border-transfer")
+        .map(|f| f["location"]["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [8, 9, 10], "{json}");
+
+    let unknown = run(&["check", path_str(dir.path()), "--profile", "mars"]);
+    assert_eq!(code(&unknown), 2);
+    assert!(stderr(&unknown).contains("mars"), "{}", stderr(&unknown));
+}
+
+#[test]
+fn init_proposes_a_data_map_that_loads_and_never_overwrites() {
+    let dir = repo();
+    for rel in [
+        "python/dala_market/__init__.py",
+        "python/dala_market/customers.py",
+        "python/dala_market/newsletter.py",
+        "rust/src/main.rs",
+        "rust/src/customers.rs",
+        "rust/src/orders.rs",
+    ] {
+        let text = fs::read_to_string(Path::new(DEMO).join(rel)).unwrap();
+        write(dir.path(), rel, &text);
+    }
+    let out = run(&["init", path_str(dir.path())]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let proposed = fs::read_to_string(dir.path().join("datamap.yml")).unwrap();
+    for expected in [
+        "user.contact.email",
+        "user.government_id.national_identification_number",
+        "mailgun:",
+        "twilio:",
+        "confirm",
+    ] {
+        assert!(
+            proposed.contains(expected),
+            "{expected} missing:\n{proposed}"
+        );
+    }
+    let taxonomy = privlint::taxonomy::Taxonomy::builtin();
+    let map = privlint::datamap::load(&dir.path().join("datamap.yml"), &taxonomy)
+        .unwrap_or_else(|p| panic!("{p:?}\n{proposed}"));
+    assert!(map.purposes.contains_key("newsletter"), "{proposed}");
+
+    // The proposal is consistent with the code it came from: checking against it finds no
+    // gap in what it declares.
+    let check = run(&["check", path_str(dir.path()), "--format", "json"]);
+    assert_ne!(code(&check), 2, "{}", stdout(&check));
+    let json = json_of(&check);
+    for f in findings(&json) {
+        assert!(
+            [
+                "identifier-in-log",
+                "cross-border-transfer",
+                "undeclared-purpose"
+            ]
+            .contains(&f["check"].as_str().unwrap()),
+            "{f}\n{proposed}"
+        );
+    }
+
+    let again = run(&["init", path_str(dir.path())]);
+    assert_eq!(code(&again), 2);
+    assert!(
+        stderr(&again).contains("already exists"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("datamap.yml")).unwrap(),
+        proposed
+    );
+}
+
+#[test]
+fn explain_every_check_cites_its_basis() {
+    for check in [
+        "undeclared-data",
+        "undeclared-purpose",
+        "undeclared-recipient",
+        "stale-declaration",
+        "data-localization",
+        "cross-border-transfer",
+        "invalid-datamap",
+    ] {
+        let out = run(&["explain", check]);
+        assert_eq!(code(&out), 0, "{check}");
+        let text = stdout(&out);
+        assert!(text.contains("Why it matters"), "{check}: {text}");
+        assert!(text.contains("Article"), "{check}: {text}");
+    }
 }

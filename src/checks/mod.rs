@@ -81,6 +81,14 @@ impl Context<'_, '_> {
     }
 }
 
+/// Orders the labels that reach one sink so every choice made from them is the same on every
+/// run, whatever order the parallel analysis found them in: by origin, then the shortest path,
+/// then the path itself.
+pub fn sort_labels(labels: &mut [&crate::graph::Label]) {
+    labels
+        .sort_by(|a, b| (a.origin, a.hops.len(), &a.hops).cmp(&(b.origin, b.hops.len(), &b.hops)));
+}
+
 /// `a`, `a and b`, `a, b and c`.
 pub fn join_names(names: &[String]) -> String {
     match names {

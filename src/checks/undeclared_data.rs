@@ -78,7 +78,7 @@ fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
             places: 0,
         });
         entry.places += 1;
-        if (rank, span.start) < entry.rank {
+        if ((rank, span.start), span.end, &text) < (entry.rank, entry.span.end, &entry.note) {
             entry.rank = (rank, span.start);
             entry.span = span;
             entry.note = text;

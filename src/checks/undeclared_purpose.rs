@@ -79,7 +79,8 @@ fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
             by_sink.entry(&hit.sink).or_default().push(label);
         }
     }
-    for (sink, labels) in by_sink {
+    for (sink, mut labels) in by_sink {
+        super::sort_labels(&mut labels);
         let receiver = att.receiver(program.rules, sink);
         let purposes = att.purposes_at_sink(sink, receiver.as_ref());
         if purposes.is_empty() && !att.has_scopes() {

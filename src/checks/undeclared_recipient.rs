@@ -66,10 +66,11 @@ fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
         }
     }
     let mut out = Vec::new();
-    for (sink, labels) in by_sink {
+    for (sink, mut labels) in by_sink {
         let Some(receiver) = att.receiver(program.rules, sink) else {
             continue;
         };
+        super::sort_labels(&mut labels);
         let mut data: BTreeMap<String, (DataRef, &Label)> = BTreeMap::new();
         let mut elements: Vec<&str> = Vec::new();
         for label in &labels {

@@ -9,6 +9,9 @@ use std::collections::BTreeMap;
 #[derive(Serialize)]
 struct Document<'a> {
     version: &'a str,
+    /// The data map the code was held against, when there was one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    datamap: Option<String>,
     findings: &'a [Finding],
     skipped: &'a [SkippedFile],
     scanned: &'a [LanguageCount],
@@ -32,6 +35,7 @@ pub fn render(result: &ScanResult, options: &RenderOptions) -> String {
     let active = result.active().count();
     let document = Document {
         version: &options.version,
+        datamap: result.datamap.as_deref().map(crate::findings::display_path),
         findings: &result.findings,
         skipped: &result.skipped,
         scanned: &result.scanned,

@@ -97,6 +97,13 @@ fn summary(out: &mut String, result: &ScanResult) {
         }
     }
 
+    if result.datamap_invalid {
+        let _ = writeln!(
+            out,
+            "The code was not checked: fix the data map first (`privlint schema` prints its schema)."
+        );
+        return;
+    }
     let files: usize = result.scanned.iter().map(|c| c.files).sum();
     let lines: usize = result.scanned.iter().map(|c| c.lines).sum();
     let per_language: Vec<String> = result
