@@ -78,7 +78,8 @@ impl Inventory {
             project: project_name(root),
             ..Inventory::default()
         };
-        let areas = areas(program, root);
+        let relative = relative_paths(program, root);
+        let areas = areas(program, &relative);
         let element = |inv: &mut Inventory, key: &str, unit: u32, offset: u32| {
             let category = classifier.categories().iter().find(|c| c.key == key);
             let e = inv.elements.entry(key.to_string()).or_default();
@@ -88,7 +89,10 @@ impl Inventory {
             if e.places.len() < 3 {
                 let u = &program.units[unit as usize];
                 let (line, _) = crate::findings::line_col(&u.text, offset as usize);
-                let place = format!("{}:{line}", u.display);
+                let shown = relative[unit as usize]
+                    .as_ref()
+                    .map_or_else(|| u.display.clone(), |r| r.join("/"));
+                let place = format!("{shown}:{line}");
                 if !e.places.contains(&place) {
                     e.places.push(place);
                 }
@@ -122,7 +126,11 @@ impl Inventory {
                                 .any(|tr| MODEL_TRAITS.contains(&tr.as_str()))
                     })
                 });
-                if is_model {
+                let held = info
+                    .personal
+                    .iter()
+                    .any(|f| !classifier.category(f.category).pseudonymous);
+                if is_model && held {
                     inv.stores.insert(
                         name.clone(),
                         info.personal
@@ -337,10 +345,10 @@ impl Inventory {
     }
 }
 
-/// Per unit: its area and the glob for its files, from its path below `root`.
-fn areas(program: &Program<'_>, root: &Path) -> Vec<Option<(String, String)>> {
+/// Per unit: its path below `root`, as segments (where the data map will be).
+fn relative_paths(program: &Program<'_>, root: &Path) -> Vec<Option<Vec<String>>> {
     let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    let relative: Vec<Option<Vec<String>>> = program
+    program
         .units
         .iter()
         .map(|u| {
@@ -352,22 +360,46 @@ fn areas(program: &Program<'_>, root: &Path) -> Vec<Option<(String, String)>> {
                     .collect(),
             )
         })
-        .collect();
-    // The common folder of each language's files: areas are what lies below it.
-    let mut common: BTreeMap<Language, Vec<String>> = BTreeMap::new();
+        .collect()
+}
+
+/// Per unit: its area and the glob for its files.
+fn areas(program: &Program<'_>, relative: &[Option<Vec<String>>]) -> Vec<Option<(String, String)>> {
+    // The base folder of each language's files: areas are what lies below it. Start from the
+    // folder all of them share, then go down while one folder holds nearly all of them (a
+    // package beside its `setup.py`, `src/` beside `build.rs`).
+    let mut by_language: BTreeMap<Language, Vec<&[String]>> = BTreeMap::new();
     for (u, rel) in relative.iter().enumerate() {
         let Some(rel) = rel else { continue };
-        if program.units[u].is_test {
+        if program.units[u].is_test || rel.is_empty() {
             continue;
         }
-        let dirs = &rel[..rel.len().saturating_sub(1)];
-        common
+        by_language
             .entry(program.units[u].language)
-            .and_modify(|c| {
-                let n = c.iter().zip(dirs).take_while(|(a, b)| a == b).count();
-                c.truncate(n);
-            })
-            .or_insert_with(|| dirs.to_vec());
+            .or_default()
+            .push(&rel[..rel.len() - 1]);
+    }
+    let mut common: BTreeMap<Language, Vec<String>> = BTreeMap::new();
+    for (language, dirs) in by_language {
+        let mut base: Vec<String> = Vec::new();
+        loop {
+            let depth = base.len();
+            let mut below: BTreeMap<&str, usize> = BTreeMap::new();
+            for d in &dirs {
+                if d.len() > depth && d[..depth] == base[..] {
+                    *below.entry(d[depth].as_str()).or_default() += 1;
+                }
+            }
+            let Some((dir, n)) = below.iter().max_by_key(|(_, n)| **n) else {
+                break;
+            };
+            // Nine in ten files in one folder.
+            if *n * 10 < dirs.len() * 9 {
+                break;
+            }
+            base.push((*dir).to_string());
+        }
+        common.insert(language, base);
     }
     relative
         .iter()
@@ -375,7 +407,10 @@ fn areas(program: &Program<'_>, root: &Path) -> Vec<Option<(String, String)>> {
         .map(|(u, rel)| {
             let rel = rel.as_ref()?;
             let unit = &program.units[u];
-            let base = common.get(&unit.language).map_or(0, Vec::len);
+            let base = common
+                .get(&unit.language)
+                .filter(|b| rel.len() > b.len() && rel[..b.len()] == b[..])
+                .map_or(0, Vec::len);
             let below = &rel[base..];
             let (first, is_dir) = match below {
                 [file] => (file.clone(), false),
@@ -441,9 +476,14 @@ fn purpose_key(name: &str) -> String {
 }
 
 /// `user.contact.email` → `email`; `user.government_id.national_identification_number` →
-/// `national_identification_number`.
+/// `national_identification_number`; `user.name.first` → `first_name`.
 fn element_key(category: &str) -> String {
-    purpose_key(category.rsplit('.').next().unwrap_or(category))
+    let mut parts = category.rsplit('.');
+    let last = parts.next().unwrap_or(category);
+    match (last, parts.next()) {
+        ("first" | "last", Some(parent)) => purpose_key(&format!("{last}_{parent}")),
+        _ => purpose_key(last),
+    }
 }
 
 fn store_key(entity: &str) -> String {

@@ -455,9 +455,44 @@ impl<'a> Lower<'a> {
                     .and_then(|r| r.child_by_field_name("function"))
                     .map(|f| self.compact(f))
             });
+            // Enum members and SCREAMING_CASE constants name things (`Scope.PHONE = "phone"`);
+            // they hold no one's data.
+            let is_enum = self.types.get(*type_index).is_some_and(|t| {
+                t.traits.iter().any(|b| {
+                    matches!(
+                        b.as_str(),
+                        "Enum"
+                            | "IntEnum"
+                            | "StrEnum"
+                            | "Flag"
+                            | "IntFlag"
+                            | "TextChoices"
+                            | "IntegerChoices"
+                            | "Choices"
+                    )
+                })
+            });
+            let literal = right.is_some_and(|r| {
+                matches!(
+                    r.kind(),
+                    "string"
+                        | "integer"
+                        | "float"
+                        | "true"
+                        | "false"
+                        | "none"
+                        | "tuple"
+                        | "concatenated_string"
+                )
+            });
             for target in &targets {
                 if target.kind() == "identifier" {
                     let name = self.text(*target).to_string();
+                    let constant = name.chars().any(|c| c.is_ascii_uppercase())
+                        && !name.chars().any(|c| c.is_ascii_lowercase());
+                    if is_enum || (constant && literal && ty.is_none()) {
+                        continue;
+                    }
                     self.add_field(*type_index, name, field_ty.clone(), span(*target));
                 }
             }

@@ -616,3 +616,20 @@ fn deep_mixed_nesting_fits_a_small_stack() {
         .unwrap();
     assert!(handle.join().is_ok());
 }
+
+#[test]
+fn class_constants_and_enum_members_are_not_fields() {
+    let f = facts(
+        "class Scope:\n    PHONE = \"phone\"\n    EMAIL: str = \"email\"\n\n\nclass Kind(Enum):\n    email = \"email\"\n\n\nclass User:\n    email = models.EmailField()\n    PHONE = CharField()\n",
+    );
+    let fields = |name: &str| -> Vec<String> {
+        f.types
+            .iter()
+            .find(|t| t.name == name)
+            .map(|t| t.fields.iter().map(|f| f.name.clone()).collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(fields("Scope"), ["EMAIL"]);
+    assert!(fields("Kind").is_empty());
+    assert_eq!(fields("User"), ["email", "PHONE"]);
+}
