@@ -39,6 +39,10 @@ pub struct CategoryRule {
     /// Literal-value detector for this category.
     #[serde(default)]
     pub detect: Option<Detector>,
+    /// Words for things this data never belongs to: a field of an object so named is not
+    /// this category (`repo.full_name`, `Organization.name`).
+    #[serde(default)]
+    pub not_of: Vec<String>,
 }
 
 /// A whole rules file for categories: `categories:`, `negatives:`, `negative_prefixes:`.
@@ -115,6 +119,8 @@ pub struct Category {
     pub identifier: bool,
     /// An internal key (`user_id`): personal data, but not flagged in logs by default.
     pub pseudonymous: bool,
+    /// Tokens of owners whose fields are never this category.
+    pub not_of: HashSet<String>,
 }
 
 /// What a compiled pattern does when it matches.
@@ -245,6 +251,7 @@ impl Classifier {
                 name: rule.name.clone(),
                 identifier: rule.identifier,
                 pseudonymous: rule.pseudonymous,
+                not_of: rule.not_of.iter().map(|w| w.to_lowercase()).collect(),
             });
         }
         for (set, words, what) in [
@@ -354,6 +361,16 @@ impl Classifier {
 
     pub fn category(&self, id: CategoryId) -> &Category {
         &self.categories[id]
+    }
+
+    /// Whether a field of `owner` (a type or variable name: `repo`, `OrganizationInfo`) cannot
+    /// be data of this category, whatever the field is called.
+    pub fn owner_excludes(&self, category: CategoryId, owner: &str) -> bool {
+        let not_of = &self.categories[category].not_of;
+        !not_of.is_empty()
+            && tokens(owner).iter().any(|t| {
+                not_of.contains(t) || t.strip_suffix('s').is_some_and(|t| not_of.contains(t))
+            })
     }
 
     pub fn categories(&self) -> &[Category] {
@@ -987,6 +1004,19 @@ mod tests {
     }
 
     #[test]
+    fn owners_that_exclude_a_category() {
+        let c = Classifier::builtin();
+        let name = c.classify_name("full_name").expect("a person name");
+        assert!(c.owner_excludes(name, "repo"));
+        assert!(c.owner_excludes(name, "repos"));
+        assert!(c.owner_excludes(name, "OrganizationInfo"));
+        assert!(!c.owner_excludes(name, "customer"));
+        assert!(!c.owner_excludes(name, "User"));
+        let address = c.classify_name("shipping_address").expect("an address");
+        assert!(!c.owner_excludes(address, "order"));
+    }
+
+    #[test]
     fn rejects_invalid_rules() {
         let rule = |key: &str, names: &[&str]| CategoryRule {
             key: key.into(),
@@ -996,6 +1026,7 @@ mod tests {
             names: names.iter().map(|s| (*s).to_string()).collect(),
             negatives: vec![],
             detect: None,
+            not_of: vec![],
         };
         assert!(Classifier::new(&[rule("a", &["email"]), rule("b", &["email"])]).is_err());
         assert!(Classifier::new(&[rule("a", &["x"]), rule("a", &["y"])]).is_err());

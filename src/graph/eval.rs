@@ -528,7 +528,15 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                 mapping: false,
             };
         }
-        if let Some((_, label)) = self.name_source(field, text, span) {
+        // `repo.full_name` is not a person's name: the owner decides.
+        let owner_word = info.map_or(qualifier, |i| i.name.as_str());
+        if let Some((category, label)) = self.name_source(field, text, span)
+            && !self
+                .program
+                .rules
+                .classifier
+                .owner_excludes(category, owner_word)
+        {
             let mut v = Value::default();
             add_label(&mut v.labels, label);
             return v;

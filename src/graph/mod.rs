@@ -691,19 +691,19 @@ impl<'r> Program<'r> {
                         .get(&format!("{}.{}", def.name, field.name))
                         .copied()
                         .or_else(|| self.declared.at(u as u32, field.span.start));
-                    let category = declared
-                        .or_else(|| classifier.classify_name(&field.name))
-                        .or_else(|| {
-                            // `Card.number`, `Customer.name`: the field read with its type's name.
-                            self.rules
-                                .qualified_fields
-                                .contains(field.name.as_str())
-                                .then(|| {
-                                    classifier
-                                        .classify_name(&format!("{}_{}", def.name, field.name))
-                                })
-                                .flatten()
-                        });
+                    let by_name = classifier
+                        .classify_name(&field.name)
+                        .filter(|c| !classifier.owner_excludes(*c, &def.name));
+                    let category = declared.or(by_name).or_else(|| {
+                        // `Card.number`, `Customer.name`: the field read with its type's name.
+                        self.rules
+                            .qualified_fields
+                            .contains(field.name.as_str())
+                            .then(|| {
+                                classifier.classify_name(&format!("{}_{}", def.name, field.name))
+                            })
+                            .flatten()
+                    });
                     if let Some(category) = category {
                         info.personal.push(PersonalField {
                             name: field.name.clone(),
