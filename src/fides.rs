@@ -393,7 +393,13 @@ pub fn parse_manifest(file: &Path, text: &str) -> Result<Manifest, ReadError> {
                 .map_or((1, 1), |l| (l.line().max(1), l.column().max(1)));
             let full = e.to_string();
             let first = full.lines().next().unwrap_or_default();
-            let message = first.split(" at line ").next().unwrap_or(first).trim();
+            let message = first.split(" at line ").next().unwrap_or(first);
+            // The library's advice to its own callers is not for users.
+            let message = message
+                .split(", set DuplicateKeyPolicy")
+                .next()
+                .unwrap_or(message)
+                .trim();
             Err(ReadError::Yaml {
                 file: file.to_path_buf(),
                 line,
