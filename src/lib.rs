@@ -9,6 +9,7 @@ pub mod checks;
 pub mod classify;
 pub mod datamap;
 pub mod discover;
+pub mod fides;
 pub mod finding;
 pub mod findings;
 pub mod graph;

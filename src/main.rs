@@ -40,6 +40,11 @@ enum Command {
     Rules(RulesArgs),
     /// Propose a data map from what a scan finds; never overwrites an existing one.
     Init(InitArgs),
+    /// Make a data map from Fides manifests (`system`, `dataset`, `organization`); never
+    /// overwrites an existing one.
+    ImportFides(ImportFidesArgs),
+    /// Write the data map as a Fides manifest.
+    ExportFides(ExportFidesArgs),
     /// Print the JSON Schema of the data map (`datamap.yml`), for editors and validators.
     Schema {
         /// Write the schema to this file (atomically) instead of standard output.
@@ -85,6 +90,29 @@ struct InitArgs {
     /// Extra rule directories to load as well.
     #[arg(long = "rules", value_name = "DIR")]
     rules_dirs: Vec<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct ImportFidesArgs {
+    /// The folder holding the Fides manifests (`*.yml`, `*.yaml`, read recursively).
+    dir: PathBuf,
+    /// Write the data map here instead of `DIR/datamap.yml`.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct ExportFidesArgs {
+    /// The data map: a YAML file or a folder of them. Default: found as `privlint check`
+    /// finds it, from the current folder.
+    #[arg(long, value_name = "PATH")]
+    datamap: Option<PathBuf>,
+    /// Write the manifest to this file (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// The `fides_key` of the system. Default: the name of the data map's folder.
+    #[arg(long, value_name = "KEY")]
+    system_key: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -162,6 +190,8 @@ fn main() -> ExitCode {
         Command::Rules(args) => list_rules(&args),
         Command::Schema { output } => schema(output.as_deref()),
         Command::Init(args) => init(&args),
+        Command::ImportFides(args) => import_fides(&args),
+        Command::ExportFides(args) => export_fides(&args),
     }
 }
 
@@ -316,6 +346,153 @@ fn init(args: &InitArgs) -> ExitCode {
         inventory.stores.len()
     );
     ExitCode::SUCCESS
+}
+
+fn import_fides(args: &ImportFidesArgs) -> ExitCode {
+    let target = args
+        .output
+        .clone()
+        .unwrap_or_else(|| args.dir.join("datamap.yml"));
+    let existing = if args.output.is_some() {
+        target.exists().then(|| target.clone())
+    } else {
+        ["datamap.yml", "datamap.yaml", "datamap"]
+            .iter()
+            .map(|n| args.dir.join(n))
+            .find(|p| p.exists())
+    };
+    if let Some(existing) = existing {
+        eprintln!(
+            "error: {} already exists and is left as it is; remove it or pass `--output FILE` \
+             to write the data map elsewhere",
+            existing.display()
+        );
+        return ExitCode::from(2);
+    }
+    let (manifest, files) = match privlint::fides::read_dir(&args.dir) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let taxonomy = privlint::taxonomy::Taxonomy::builtin();
+    let imported = privlint::fides::import(&manifest, &taxonomy);
+    let text = imported.render(&args.dir.display().to_string());
+    // The data map must load as written: check the very bytes before they take the name.
+    let written = write_new_checked(&target, text.as_bytes(), |tmp| {
+        privlint::datamap::load(tmp, &taxonomy).map(|_| ())
+    });
+    match written {
+        Ok(Ok(())) => {}
+        Ok(Err(problems)) => {
+            eprintln!(
+                "error: the data map made from the Fides manifests does not load (a privlint \
+                 bug; nothing written):"
+            );
+            for p in problems {
+                eprintln!("  {p}");
+            }
+            return ExitCode::from(2);
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", target.display());
+            return ExitCode::from(2);
+        }
+    }
+    for note in &imported.notes {
+        eprintln!("note: {note}");
+    }
+    let map = &imported.map;
+    eprintln!(
+        "wrote {} from {} manifest files: {} elements, {} purposes, {} recipients, {} stores; \
+         check every line marked `confirm`, then run `privlint check`",
+        target.display(),
+        files.len(),
+        map.data.len(),
+        map.purposes.len(),
+        map.recipients.len(),
+        map.stores.len()
+    );
+    ExitCode::SUCCESS
+}
+
+fn export_fides(args: &ExportFidesArgs) -> ExitCode {
+    let Some(path) = args
+        .datamap
+        .clone()
+        .or_else(|| privlint::datamap::find(Path::new(".")))
+    else {
+        eprintln!(
+            "error: no datamap.yml found here or in a parent folder up to the repository root; \
+             pass `--datamap PATH`"
+        );
+        return ExitCode::from(2);
+    };
+    let taxonomy = privlint::taxonomy::Taxonomy::builtin();
+    let map = match privlint::datamap::load(&path, &taxonomy) {
+        Ok(m) => m,
+        Err(problems) => {
+            for p in &problems {
+                eprintln!("{p}");
+            }
+            eprintln!(
+                "error: {} has {} problem(s); fix them, then export again",
+                path.display(),
+                problems.len()
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let system_key = args.system_key.clone().unwrap_or_else(|| {
+        let root = std::fs::canonicalize(&map.root).unwrap_or_else(|_| map.root.clone());
+        let name = root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        privlint::fides::snake_key(&name, "system")
+    });
+    if !privlint::fides::is_fides_key(&system_key) {
+        eprintln!("error: `{system_key}` is not a Fides key: use letters, digits, `_`, `.`, `-`");
+        return ExitCode::from(2);
+    }
+    let text = privlint::fides::export(&map, &system_key, &path.display().to_string());
+    let written = if let Some(out) = &args.output {
+        write_atomically(out, text.as_bytes())
+    } else {
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes()).and_then(|()| out.flush())
+    };
+    if let Err(e) = written {
+        let target = args.output.as_ref().map_or_else(
+            || "standard output".to_string(),
+            |p| p.display().to_string(),
+        );
+        eprintln!("error: cannot write {target}: {e}");
+        return ExitCode::from(2);
+    }
+    ExitCode::SUCCESS
+}
+
+/// Writes a new file atomically after `check` accepts the temporary file holding the bytes;
+/// fails if a file appeared at `path` meanwhile. A rejected file is removed.
+fn write_new_checked<E>(
+    path: &Path,
+    bytes: &[u8],
+    check: impl FnOnce(&Path) -> Result<(), E>,
+) -> std::io::Result<Result<(), E>> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::Builder::new().suffix(".yml").tempfile_in(&dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    if let Err(e) = check(tmp.path()) {
+        return Ok(Err(e));
+    }
+    tmp.persist_noclobber(path).map_err(|e| e.error)?;
+    Ok(Ok(()))
 }
 
 /// Writes a new file atomically, failing if one appeared at `path` meanwhile.
