@@ -384,6 +384,14 @@ impl<'p, 'r> Evaluator<'p, 'r> {
     }
 
     fn name_source(&self, name: &str, shown: &str, span: Span) -> Option<(CategoryId, Label)> {
+        // `Ipv4Addr::LOCALHOST`, `Config::ADMIN_EMAIL`: a type's constant is a fixed value, not
+        // someone's data; a literal that looks personal is caught by its value instead.
+        if let Some((_, last)) = name.rsplit_once("::")
+            && last.chars().any(|c| c.is_ascii_uppercase())
+            && !last.chars().any(|c| c.is_ascii_lowercase())
+        {
+            return None;
+        }
         let category = self.program.rules.classifier.classify_name(name)?;
         Some((
             category,
@@ -412,7 +420,21 @@ impl<'p, 'r> Evaluator<'p, 'r> {
         if let Some(v) = self.env.get(&text) {
             let mut v = v.clone();
             if !v.clean {
-                self.add_name_source(&mut v, place.leaf(), &text, place.span);
+                // `repo.full_name`: the name says what it is unless its owner says otherwise.
+                let owner = match place.fields.len() {
+                    0 => None,
+                    1 => Some(place.base.as_str()),
+                    n => Some(place.fields[n - 2].as_str()),
+                };
+                let excluded = owner.is_some_and(|owner| {
+                    self.name_source(place.leaf(), &text, place.span)
+                        .is_some_and(|(c, _)| {
+                            self.program.rules.classifier.owner_excludes(c, owner)
+                        })
+                });
+                if !excluded {
+                    self.add_name_source(&mut v, place.leaf(), &text, place.span);
+                }
             }
             if place.fields.is_empty() && v.ty.is_none() {
                 v.ty = self.program.type_for_name(self.language, &place.base);
