@@ -550,14 +550,12 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                 mapping: false,
             };
         }
-        // `repo.full_name` is not a person's name: the owner decides.
-        let owner_word = info.map_or(qualifier, |i| i.name.as_str());
+        // `repo.full_name` is not a person's name: the owner decides, named by its type or by
+        // the variable that holds it.
+        let classifier = &self.program.rules.classifier;
         if let Some((category, label)) = self.name_source(field, text, span)
-            && !self
-                .program
-                .rules
-                .classifier
-                .owner_excludes(category, owner_word)
+            && !classifier.owner_excludes(category, qualifier)
+            && !info.is_some_and(|i| classifier.owner_excludes(category, &i.name))
         {
             let mut v = Value::default();
             add_label(&mut v.labels, label);
