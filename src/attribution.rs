@@ -82,20 +82,10 @@ pub struct Attribution<'m> {
 
 impl<'m> Attribution<'m> {
     pub fn new(map: &'m DataMap, program: &Program<'_>) -> Self {
-        let root = std::fs::canonicalize(&map.root).unwrap_or_else(|_| map.root.clone());
         let relative = program
-            .units
-            .iter()
-            .map(|u| {
-                let path = std::fs::canonicalize(&u.path).ok()?;
-                let rel = path.strip_prefix(&root).ok()?;
-                Some(
-                    rel.components()
-                        .map(|c| c.as_os_str().to_string_lossy())
-                        .collect::<Vec<_>>()
-                        .join("/"),
-                )
-            })
+            .relative_paths(&map.root)
+            .into_iter()
+            .map(|r| r.map(|segments| segments.join("/")))
             .collect();
         let scopes = map
             .purposes

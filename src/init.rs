@@ -78,7 +78,7 @@ impl Inventory {
             project: project_name(root),
             ..Inventory::default()
         };
-        let relative = relative_paths(program, root);
+        let relative = program.relative_paths(root);
         let areas = areas(program, &relative);
         let element = |inv: &mut Inventory, key: &str, unit: u32, offset: u32| {
             let category = classifier.categories().iter().find(|c| c.key == key);
@@ -343,24 +343,6 @@ impl Inventory {
         }
         out
     }
-}
-
-/// Per unit: its path below `root`, as segments (where the data map will be).
-fn relative_paths(program: &Program<'_>, root: &Path) -> Vec<Option<Vec<String>>> {
-    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    program
-        .units
-        .iter()
-        .map(|u| {
-            let path = std::fs::canonicalize(&u.path).ok()?;
-            let rel = path.strip_prefix(&root).ok()?;
-            Some(
-                rel.components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect(),
-            )
-        })
-        .collect()
 }
 
 /// Per unit: its area and the glob for its files.

@@ -294,26 +294,10 @@ fn schema(output: Option<&Path>) -> ExitCode {
 }
 
 fn init(args: &InitArgs) -> ExitCode {
-    let target = args
-        .output
-        .clone()
-        .unwrap_or_else(|| args.path.join("datamap.yml"));
-    let existing = if args.output.is_some() {
-        target.exists().then(|| target.clone())
-    } else {
-        ["datamap.yml", "datamap.yaml", "datamap"]
-            .iter()
-            .map(|n| args.path.join(n))
-            .find(|p| p.exists())
+    let target = match new_datamap_target(&args.path, args.output.as_deref(), "proposal") {
+        Ok(t) => t,
+        Err(code) => return code,
     };
-    if let Some(existing) = existing {
-        eprintln!(
-            "error: {} already exists and is left as it is; remove it or pass `--output FILE` \
-             to write the proposal elsewhere",
-            existing.display()
-        );
-        return ExitCode::from(2);
-    }
     let options = ScanOptions {
         paths: vec![args.path.clone()],
         rules_dirs: args.rules_dirs.clone(),
@@ -349,26 +333,10 @@ fn init(args: &InitArgs) -> ExitCode {
 }
 
 fn import_fides(args: &ImportFidesArgs) -> ExitCode {
-    let target = args
-        .output
-        .clone()
-        .unwrap_or_else(|| args.dir.join("datamap.yml"));
-    let existing = if args.output.is_some() {
-        target.exists().then(|| target.clone())
-    } else {
-        ["datamap.yml", "datamap.yaml", "datamap"]
-            .iter()
-            .map(|n| args.dir.join(n))
-            .find(|p| p.exists())
+    let target = match new_datamap_target(&args.dir, args.output.as_deref(), "data map") {
+        Ok(t) => t,
+        Err(code) => return code,
     };
-    if let Some(existing) = existing {
-        eprintln!(
-            "error: {} already exists and is left as it is; remove it or pass `--output FILE` \
-             to write the data map elsewhere",
-            existing.display()
-        );
-        return ExitCode::from(2);
-    }
     let (manifest, files) = match privlint::fides::read_dir(&args.dir) {
         Ok(m) => m,
         Err(e) => {
@@ -493,6 +461,29 @@ fn write_new_checked<E>(
     }
     tmp.persist_noclobber(path).map_err(|e| e.error)?;
     Ok(Ok(()))
+}
+
+/// Where a new data map goes: `--output`, or `datamap.yml` in `dir`. An existing data map there
+/// (any of the names `privlint check` looks for) is never replaced: exit 2.
+fn new_datamap_target(dir: &Path, output: Option<&Path>, what: &str) -> Result<PathBuf, ExitCode> {
+    let target = output.map_or_else(|| dir.join("datamap.yml"), Path::to_path_buf);
+    let existing = if output.is_some() {
+        target.exists().then(|| target.clone())
+    } else {
+        ["datamap.yml", "datamap.yaml", "datamap"]
+            .iter()
+            .map(|n| dir.join(n))
+            .find(|p| p.exists())
+    };
+    if let Some(existing) = existing {
+        eprintln!(
+            "error: {} already exists and is left as it is; remove it or pass `--output FILE` \
+             to write the {what} elsewhere",
+            existing.display()
+        );
+        return Err(ExitCode::from(2));
+    }
+    Ok(target)
 }
 
 /// Writes a new file atomically, failing if one appeared at `path` meanwhile.

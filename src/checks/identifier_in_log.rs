@@ -64,19 +64,9 @@ fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
     let classifier = &cx.program.rules.classifier;
     let mut out: Vec<Finding> = Vec::new();
     // One finding per sink call: the hits from several callers are merged.
-    let mut by_sink: std::collections::BTreeMap<&crate::graph::SinkRef, Vec<&crate::graph::Label>> =
-        std::collections::BTreeMap::new();
-    for hit in cx.hits.iter().filter(|h| h.sink.kind == SinkKind::Log) {
-        for label in &hit.labels {
-            let Origin::Data(category) = label.origin else {
-                continue;
-            };
-            if !reports(cx, &hit.sink, category) {
-                continue;
-            }
-            by_sink.entry(&hit.sink).or_default().push(label);
-        }
-    }
+    let by_sink = super::data_by_sink(cx, |hit, category| {
+        hit.sink.kind == SinkKind::Log && reports(cx, &hit.sink, category)
+    });
     for (sink, mut labels) in by_sink {
         // Shortest path per category first, then by path text, for a stable choice.
         labels.sort_by(|a, b| {

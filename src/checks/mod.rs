@@ -81,6 +81,28 @@ impl Context<'_, '_> {
     }
 }
 
+/// The personal data reaching each sink, the hits of all callers merged, labels in a stable
+/// order (see [`sort_labels`]); only what `keep` accepts.
+pub fn data_by_sink<'a>(
+    cx: &Context<'a, '_>,
+    keep: impl Fn(&SinkHit, CategoryId) -> bool,
+) -> std::collections::BTreeMap<&'a crate::graph::SinkRef, Vec<&'a crate::graph::Label>> {
+    let mut by_sink: std::collections::BTreeMap<_, Vec<_>> = std::collections::BTreeMap::new();
+    for hit in cx.hits {
+        for label in &hit.labels {
+            if let crate::graph::Origin::Data(category) = label.origin
+                && keep(hit, category)
+            {
+                by_sink.entry(&hit.sink).or_default().push(label);
+            }
+        }
+    }
+    for labels in by_sink.values_mut() {
+        sort_labels(labels);
+    }
+    by_sink
+}
+
 /// Orders the labels that reach one sink so every choice made from them is the same on every
 /// run, whatever order the parallel analysis found them in: by origin, then the shortest path,
 /// then the path itself.

@@ -60,27 +60,15 @@ fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
     let map = att.map;
     let classifier = &program.rules.classifier;
     let mut out = Vec::new();
-    // One finding per sink: the hits from several callers are merged.
-    let mut by_sink: BTreeMap<&crate::graph::SinkRef, Vec<&crate::graph::Label>> = BTreeMap::new();
-    for hit in cx.hits {
-        if program.units[hit.sink.unit as usize].is_test {
-            continue;
-        }
-        for label in &hit.labels {
-            let Origin::Data(category) = label.origin else {
-                continue;
-            };
-            if hit.sink.kind == SinkKind::Log
+    // One finding per sink: the hits from several callers are merged. An identifier in a log
+    // is identifier-in-log's, or allowed.
+    let by_sink = super::data_by_sink(cx, |hit, category| {
+        !program.units[hit.sink.unit as usize].is_test
+            && !(hit.sink.kind == SinkKind::Log
                 && (super::identifier_in_log::reports(cx, &hit.sink, category)
-                    || super::identifier_in_log::allowance(cx, &hit.sink, category).is_some())
-            {
-                continue;
-            }
-            by_sink.entry(&hit.sink).or_default().push(label);
-        }
-    }
-    for (sink, mut labels) in by_sink {
-        super::sort_labels(&mut labels);
+                    || super::identifier_in_log::allowance(cx, &hit.sink, category).is_some()))
+    });
+    for (sink, labels) in by_sink {
         let receiver = att.receiver(program.rules, sink);
         let purposes = att.purposes_at_sink(sink, receiver.as_ref());
         if purposes.is_empty() && !att.has_scopes() {

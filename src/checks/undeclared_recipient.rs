@@ -54,23 +54,14 @@ fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
     let program = cx.program;
     let classifier = &program.rules.classifier;
     let catalog = &program.rules.recipients;
-    let mut by_sink: BTreeMap<&crate::graph::SinkRef, Vec<&Label>> = BTreeMap::new();
-    for hit in cx.hits {
-        if hit.sink.target.is_none() || program.units[hit.sink.unit as usize].is_test {
-            continue;
-        }
-        for label in &hit.labels {
-            if matches!(label.origin, Origin::Data(_)) {
-                by_sink.entry(&hit.sink).or_default().push(label);
-            }
-        }
-    }
+    let by_sink = super::data_by_sink(cx, |hit, _| {
+        hit.sink.target.is_some() && !program.units[hit.sink.unit as usize].is_test
+    });
     let mut out = Vec::new();
-    for (sink, mut labels) in by_sink {
+    for (sink, labels) in by_sink {
         let Some(receiver) = att.receiver(program.rules, sink) else {
             continue;
         };
-        super::sort_labels(&mut labels);
         let mut data: BTreeMap<String, (DataRef, &Label)> = BTreeMap::new();
         let mut elements: Vec<&str> = Vec::new();
         for label in &labels {

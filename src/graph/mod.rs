@@ -460,6 +460,24 @@ impl<'r> Program<'r> {
         out
     }
 
+    /// Each file's path below `root` as segments, when it is below it (both canonicalized, so
+    /// `./src` and an absolute path agree).
+    pub fn relative_paths(&self, root: &std::path::Path) -> Vec<Option<Vec<String>>> {
+        let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        self.units
+            .iter()
+            .map(|u| {
+                let path = std::fs::canonicalize(&u.path).ok()?;
+                let rel = path.strip_prefix(&root).ok()?;
+                Some(
+                    rel.components()
+                        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                        .collect(),
+                )
+            })
+            .collect()
+    }
+
     /// The analysed files, for a caller that wants to free them on its own terms.
     pub fn into_units(self) -> Vec<Unit> {
         self.units
