@@ -485,6 +485,37 @@ impl<'a> Lower<'a> {
                         | "concatenated_string"
                 )
             });
+            // `__tablename__ = "users"` (SQLAlchemy), `db_table = "users"` in a Django `Meta`,
+            // `table_name = "users"` (Peewee, Tortoise): the table the model maps to.
+            if let (Some(r), [target]) = (right, &targets[..])
+                && r.kind() == "string"
+                && matches!(
+                    self.text(*target),
+                    "__tablename__" | "db_table" | "table_name" | "table"
+                )
+            {
+                let table = self
+                    .text(r)
+                    .trim_matches(['"', '\'', 'b', 'r', 'u', 'f'])
+                    .to_string();
+                let owner = if self
+                    .types
+                    .get(*type_index)
+                    .is_some_and(|t| t.name == "Meta")
+                {
+                    // Django's `class Meta:` sits inside the model it describes.
+                    self.types.iter().rposition(|t| {
+                        t.name != "Meta"
+                            && t.extent.start <= span(*target).start
+                            && span(*target).start < t.extent.end
+                    })
+                } else {
+                    Some(*type_index)
+                };
+                if let Some(t) = owner.and_then(|o| self.types.get_mut(o)) {
+                    t.traits.push(format!("table:{table}"));
+                }
+            }
             for target in &targets {
                 if target.kind() == "identifier" {
                     let name = self.text(*target).to_string();

@@ -633,3 +633,27 @@ fn class_constants_and_enum_members_are_not_fields() {
     assert!(fields("Kind").is_empty());
     assert_eq!(fields("User"), ["email", "PHONE"]);
 }
+
+#[test]
+fn models_name_their_tables() {
+    let f = facts(
+        "class Customer(Base):\n    __tablename__ = \"customers\"\n    email = Column(String)\n\n\nclass Order(models.Model):\n    ship_to = models.TextField()\n\n    class Meta:\n        db_table = \"shop_orders\"\n",
+    );
+    let traits = |name: &str| {
+        f.types
+            .iter()
+            .find(|t| t.name == name)
+            .map(|t| t.traits.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        traits("Customer").contains(&"table:customers".to_string()),
+        "{:?}",
+        traits("Customer")
+    );
+    assert!(
+        traits("Order").contains(&"table:shop_orders".to_string()),
+        "{:?}",
+        traits("Order")
+    );
+}

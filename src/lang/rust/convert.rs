@@ -314,6 +314,31 @@ impl<'a> Converter<'a> {
                     }
                 }
             }
+            // `#[diesel(table_name = users)]`, `#[sea_orm(table_name = "users")]`,
+            // `#[sqlx(rename = ...)]` aside: the table a model maps to, as `table:users`.
+            if (attr.path().is_ident("diesel") || attr.path().is_ident("sea_orm"))
+                && let syn::Meta::List(list) = &attr.meta
+            {
+                let text: String = list
+                    .tokens
+                    .to_string()
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect();
+                if let Some(rest) = text.split("table_name").nth(1) {
+                    let name: String = rest
+                        .trim_start_matches([' ', '='])
+                        .trim_start()
+                        .trim_start_matches('"')
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+                        .collect();
+                    let name = name.rsplit("::").next().unwrap_or(&name).to_string();
+                    if !name.is_empty() {
+                        traits.push(format!("table:{name}"));
+                    }
+                }
+            }
         }
         self.facts.types.push(TypeDef {
             name: ident.unraw().to_string(),

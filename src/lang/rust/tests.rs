@@ -564,3 +564,27 @@ fn let_underscore_keeps_the_call() {
     let f = facts("fn f(user: &User) { let _ = send(&user.email); let _x = 1; }");
     assert_eq!(body(func(&f, "f")), ["send(user.email)", "_x = _"]);
 }
+
+#[test]
+fn models_name_their_tables() {
+    let f = facts(
+        "#[derive(Queryable)]\n#[diesel(table_name = crate::schema::users)]\nstruct User { email: String }\n#[derive(DeriveEntityModel)]\n#[sea_orm(table_name = \"orders\")]\npub struct Model { pub id: i32 }\n",
+    );
+    let traits = |name: &str| {
+        f.types
+            .iter()
+            .find(|t| t.name == name)
+            .map(|t| t.traits.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        traits("User").contains(&"table:users".to_string()),
+        "{:?}",
+        traits("User")
+    );
+    assert!(
+        traits("Model").contains(&"table:orders".to_string()),
+        "{:?}",
+        traits("Model")
+    );
+}
