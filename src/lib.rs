@@ -9,6 +9,7 @@ pub mod checks;
 pub mod classify;
 pub mod datamap;
 pub mod discover;
+pub mod erasure;
 pub mod fides;
 pub mod finding;
 pub mod findings;
@@ -303,9 +304,10 @@ fn scan_in_pool(
 
     let declared = map.map(|m| declared(rules, m, &units)).unwrap_or_default();
     let program = Program::with_declared(rules, units, declared);
-    let (hits, _calls) = graph::calls::propagate(&program);
+    let (hits, calls) = graph::calls::propagate(&program);
     inspect(&program, &hits);
     let attribution = map.map(|m| attribution::Attribution::new(m, &program));
+    let stores = map.map(|_| erasure::Stores::build(&program, &calls));
     let cx = checks::Context {
         program: &program,
         hits: &hits,
@@ -315,6 +317,8 @@ fn scan_in_pool(
         covers_datamap: map.is_some_and(|m| covers(&options.paths, &m.root))
             && options.discover.include.is_empty()
             && options.discover.exclude.is_empty(),
+        stores: stores.as_ref(),
+        calls: Some(&calls),
     };
     let mut findings: Vec<finding::Finding> =
         checks::CHECKS.iter().flat_map(|c| (c.run)(&cx)).collect();

@@ -15,6 +15,7 @@ pub mod data_localization;
 pub mod identifier_in_log;
 pub mod invalid_datamap;
 pub mod invalid_suppression;
+pub mod missing_erasure;
 pub mod stale_declaration;
 pub mod undeclared_data;
 pub mod undeclared_purpose;
@@ -31,6 +32,10 @@ pub struct Context<'a, 'r> {
     /// Whether the scan covers the data map's whole folder: only then can a declaration with
     /// no trace in the scanned files be called stale.
     pub covers_datamap: bool,
+    /// The stores, the operations on them and the entry points, when there is a data map.
+    pub stores: Option<&'a crate::erasure::Stores>,
+    /// The call graph the propagation built.
+    pub calls: Option<&'a crate::graph::calls::CallGraph>,
 }
 
 impl Context<'_, '_> {
@@ -144,13 +149,14 @@ pub struct Check {
     pub run: fn(&Context<'_, '_>) -> Vec<Finding>,
 }
 
-/// Every check, in ID order. `missing-erasure` is reserved for the stores issue.
+/// Every check, in ID order.
 pub static CHECKS: &[&Check] = &[
     &cross_border_transfer::CHECK,
     &data_localization::CHECK,
     &identifier_in_log::CHECK,
     &invalid_datamap::CHECK,
     &invalid_suppression::CHECK,
+    &missing_erasure::CHECK,
     &stale_declaration::CHECK,
     &undeclared_data::CHECK,
     &undeclared_purpose::CHECK,

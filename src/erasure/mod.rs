@@ -1,0 +1,264 @@
+//! Stores and erasure: where personal data is kept, which code writes, deletes or anonymises
+//! it, and which of that code the system's entry points reach.
+//!
+//! - **Stores** are ORM models (Django, `SQLAlchemy`, Peewee, Tortoise, `MongoEngine`; diesel,
+//!   sqlx `FromRow`, `SeaORM`) and SQL tables, each with the personal categories its fields hold.
+//! - **Operations** are read from the calls as written: an ORM `delete` on a model, a query set
+//!   or an instance, `session.delete(obj)`, diesel `delete(users...)`, an `update(...)` or a field
+//!   assignment followed by `save()` that sets personal fields to nothing, a constant or a
+//!   sanitizer's result, and SQL strings passed to any call.
+//! - **Entry points** are what runs without being called by the code itself: web handlers
+//!   (route decorators and attributes, handlers registered by name), tasks and commands,
+//!   `main`, module-level code, and the data map's `erasure:` lists.
+//!
+//! Reachability is over the call graph the propagation built (petgraph).
+
+pub mod entry;
+pub mod ops;
+
+use crate::classify::CategoryId;
+use crate::graph::calls::CallGraph;
+use crate::graph::{FnId, Program};
+use crate::ir::{Language, Span};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+/// Where personal data is kept.
+#[derive(Clone, Debug)]
+pub struct Store {
+    /// The table name when known, else the model's name in snake case.
+    pub key: String,
+    /// The model or struct that maps it.
+    pub entity: Option<String>,
+    pub table: Option<String>,
+    pub language: Language,
+    /// Where it is defined.
+    pub unit: u32,
+    pub span: Span,
+    /// What defines it: `Django model`, `SQLAlchemy model`, `diesel model`, `SQL table`.
+    pub kind: &'static str,
+    /// The personal categories its fields hold (pseudonymous keys left out).
+    pub categories: BTreeSet<CategoryId>,
+    /// Stores whose rows go with this one's (`ON DELETE CASCADE`, ORM cascade options).
+    pub cascades_to: Vec<usize>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum OpKind {
+    Write,
+    Delete,
+    Anonymise,
+}
+
+impl OpKind {
+    pub fn erases(self) -> bool {
+        matches!(self, OpKind::Delete | OpKind::Anonymise)
+    }
+}
+
+/// One operation on a store, in a function.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Op {
+    pub store: usize,
+    pub kind: OpKind,
+    pub function: FnId,
+    pub span: Span,
+    /// The call as written (`User.objects.filter(...).delete`, `session.delete`).
+    pub callee: String,
+    /// For a delete or anonymisation limited to old rows: the age, as an ISO 8601 duration
+    /// when the code spells it (`P90D`), or `?` when it does not.
+    pub older_than: Option<String>,
+}
+
+/// The stores of a program, the operations on them, and what runs on its own.
+pub struct Stores {
+    pub stores: Vec<Store>,
+    pub ops: Vec<Op>,
+    /// Entry points, with why each is one.
+    pub entries: BTreeMap<FnId, String>,
+    /// Functions some entry point reaches (entry points included).
+    pub reachable: HashSet<FnId>,
+}
+
+/// Type traits that make a type a persisted model, and what to call it.
+const MODEL_TRAITS: &[(&str, &str)] = &[
+    ("Model", "model"),
+    ("Base", "SQLAlchemy model"),
+    ("DeclarativeBase", "SQLAlchemy model"),
+    ("Document", "MongoEngine document"),
+    ("DynamicDocument", "MongoEngine document"),
+    ("Queryable", "diesel model"),
+    ("Insertable", "diesel model"),
+    ("Selectable", "diesel model"),
+    ("AsChangeset", "diesel model"),
+    ("Identifiable", "diesel model"),
+    ("FromRow", "sqlx model"),
+    ("DeriveEntityModel", "SeaORM entity"),
+];
+
+impl Stores {
+    pub fn build(program: &Program<'_>, calls: &CallGraph) -> Self {
+        let stores = detect(program);
+        let ops = ops::find(program, &stores);
+        let entries = entry::find(program);
+        let reachable = entry::reach(calls, entries.keys().copied());
+        Stores {
+            stores,
+            ops,
+            entries,
+            reachable,
+        }
+    }
+
+    /// The store a type or table name refers to.
+    pub fn by_name(&self, name: &str) -> Option<usize> {
+        let wanted = normalise(name);
+        self.stores.iter().position(|s| {
+            s.entity.as_deref().is_some_and(|e| normalise(e) == wanted)
+                || s.table.as_deref().is_some_and(|t| normalise(t) == wanted)
+                || normalise(&s.key) == wanted
+        })
+    }
+
+    /// Stores erased together with `store`: itself and, transitively, its cascades.
+    pub fn with_cascades(&self, store: usize) -> BTreeSet<usize> {
+        let mut out = BTreeSet::new();
+        let mut todo = vec![store];
+        while let Some(s) = todo.pop() {
+            if out.insert(s) {
+                todo.extend(self.stores[s].cascades_to.iter().copied());
+            }
+        }
+        out
+    }
+
+    /// The stores the functions reachable from `start` delete or anonymise (with cascades).
+    pub fn erased_from(&self, calls: &CallGraph, start: FnId) -> BTreeSet<usize> {
+        let reach = entry::reach(calls, [start]);
+        self.ops
+            .iter()
+            .filter(|o| o.kind.erases() && reach.contains(&o.function))
+            .flat_map(|o| self.with_cascades(o.store))
+            .collect()
+    }
+}
+
+/// `CustomerProfiles`, `customer_profiles`, `customer_profile` → `customerprofile`.
+pub fn normalise(name: &str) -> String {
+    let lower: String = name
+        .rsplit("::")
+        .next()
+        .unwrap_or(name)
+        .rsplit('.')
+        .next()
+        .unwrap_or(name)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    if let Some(stem) = lower.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if lower.ends_with("ses") || lower.ends_with("xes") {
+        lower[..lower.len() - 2].to_string()
+    } else if lower.len() > 3 && lower.ends_with('s') && !lower.ends_with("ss") {
+        lower[..lower.len() - 1].to_string()
+    } else {
+        lower
+    }
+}
+
+/// `CustomerProfile` → `customer_profile`.
+fn snake(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// The persisted models of the program.
+fn detect(program: &Program<'_>) -> Vec<Store> {
+    let classifier = &program.rules.classifier;
+    let mut out: Vec<Store> = Vec::new();
+    for (u, unit) in program.units.iter().enumerate() {
+        if unit.is_test {
+            continue;
+        }
+        for def in &unit.facts.types {
+            if def.name == "Meta" {
+                continue;
+            }
+            let table = def
+                .traits
+                .iter()
+                .find_map(|t| t.strip_prefix("table:"))
+                .map(str::to_string);
+            let kind = def.traits.iter().find_map(|t| {
+                MODEL_TRAITS
+                    .iter()
+                    .find(|(name, _)| name == t)
+                    .map(|(_, kind)| *kind)
+            });
+            let kind = match (kind, unit.language) {
+                (Some("model"), Language::Python) => "Django or Peewee model",
+                (Some(k), _) => k,
+                (None, _) if table.is_some() => "model",
+                (None, _) => continue,
+            };
+            let categories: BTreeSet<CategoryId> = program
+                .type_info(unit.language, &def.name)
+                .map(|info| {
+                    info.personal
+                        .iter()
+                        .map(|f| f.category)
+                        .filter(|c| !classifier.category(*c).pseudonymous)
+                        .collect()
+                })
+                .unwrap_or_default();
+            // SeaORM's entity is a `Model` in a module named after the table.
+            let entity = if def.name == "Model" && kind == "SeaORM entity" {
+                unit.module
+                    .last()
+                    .cloned()
+                    .unwrap_or_else(|| def.name.clone())
+            } else {
+                def.name.clone()
+            };
+            if out.iter().any(|s| {
+                s.entity.as_deref() == Some(entity.as_str()) && s.language == unit.language
+            }) {
+                continue;
+            }
+            out.push(Store {
+                key: table.clone().unwrap_or_else(|| snake(&entity)),
+                entity: Some(entity),
+                table,
+                language: unit.language,
+                unit: u as u32,
+                span: def.span,
+                kind,
+                categories,
+                cascades_to: Vec::new(),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_of_one_store_agree() {
+        assert_eq!(normalise("CustomerProfile"), normalise("customer_profiles"));
+        assert_eq!(normalise("users"), normalise("User"));
+        assert_eq!(normalise("Address"), normalise("addresses"));
+        assert_eq!(normalise("Category"), normalise("categories"));
+        assert_eq!(normalise("crate::schema::users"), "user");
+        assert_ne!(normalise("Users"), normalise("UserSessions"));
+        assert_eq!(snake("CustomerProfile"), "customer_profile");
+    }
+}
