@@ -193,7 +193,7 @@ class Account(Base, Generic[T], metaclass=Meta):
     assert_eq!(signup.traits, ["BaseModel", "impl:__repr__"]);
     assert_eq!(signup.fields[0].ty.as_deref(), Some("EmailStr"));
     let profile = ty(&f, "Profile");
-    assert_eq!(profile.traits, ["Model"]);
+    assert_eq!(profile.traits, ["Model", "table:profiles"]);
     let fields: Vec<(&str, Option<&str>)> = profile
         .fields
         .iter()
