@@ -729,6 +729,8 @@ fn demo_shows_each_data_map_check() {
     ] {
         assert_eq!(counts.get(check), Some(&1), "{check}: {counts:?}");
     }
+    // One store nothing erases, and one erasure path that forgets a store.
+    assert_eq!(counts.get("missing-erasure"), Some(&2), "{counts:?}");
     assert_eq!(json["datamap"], "fixtures/demo/datamap.yml");
     // Declarations are reported where they are written.
     let stale = findings(&json)
