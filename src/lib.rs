@@ -78,27 +78,63 @@ const WORKER_STACK: usize = 64 * 1024 * 1024;
 /// `options.datamap` picks. A data map that cannot be read gives a result holding only its
 /// `invalid-datamap` findings (see [`ScanResult::datamap_invalid`]).
 pub fn scan(options: &ScanOptions) -> Result<ScanResult, Error> {
+    match prepare(options)? {
+        Prepared::Ready(ready) => {
+            let (rules, map) = *ready;
+            scan_against(&rules, options, map.as_ref(), &mut |_, _, _| {})
+        }
+        Prepared::Invalid(result) => Ok(result),
+    }
+}
+
+/// The rules and the data map a run uses, or the problems of a data map that cannot be read.
+enum Prepared {
+    Ready(Box<(Rules, Option<datamap::DataMap>)>),
+    Invalid(ScanResult),
+}
+
+fn prepare(options: &ScanOptions) -> Result<Prepared, Error> {
     let path = match &options.datamap {
         DatamapChoice::Find => options.paths.first().and_then(|p| datamap::find(p)),
         DatamapChoice::Path(p) => Some(p.clone()),
         DatamapChoice::Off => None,
     };
     let Some(path) = path else {
-        let rules = Rules::load(&options.rules_dirs)?;
-        return scan_with_rules(&rules, options);
+        return Ok(Prepared::Ready(Box::new((
+            Rules::load(&options.rules_dirs)?,
+            None,
+        ))));
     };
     let taxonomy = taxonomy::Taxonomy::builtin();
     let map = match datamap::load(&path, &taxonomy) {
         Ok(map) => map,
-        Err(problems) => return Ok(invalid_datamap(&problems, options)),
+        Err(problems) => return Ok(Prepared::Invalid(invalid_datamap(&problems, options))),
     };
     let rules = rules_for(&options.rules_dirs, &map, &taxonomy)?;
-    scan_against(&rules, options, Some(&map), &mut |_, _| {})
+    Ok(Prepared::Ready(Box::new((rules, Some(map)))))
+}
+
+/// The picture `privlint graph` draws: which personal data each store holds and which code
+/// erases it. `Err` carries the result of a run whose data map cannot be read.
+pub fn picture(
+    options: &ScanOptions,
+    filter: &erasure::picture::Filter,
+) -> Result<Result<erasure::picture::Picture, ScanResult>, Error> {
+    let (rules, map) = match prepare(options)? {
+        Prepared::Ready(ready) => *ready,
+        Prepared::Invalid(result) => return Ok(Err(result)),
+    };
+    let mut picture = erasure::picture::Picture::default();
+    scan_against(&rules, options, map.as_ref(), &mut |program, _, calls| {
+        let stores = erasure::Stores::build(program, calls);
+        picture = erasure::picture::Picture::build(program, &stores, map.as_ref(), filter);
+    })?;
+    Ok(Ok(picture))
 }
 
 /// Runs a whole scan with the given rules and no data map.
 pub fn scan_with_rules(rules: &Rules, options: &ScanOptions) -> Result<ScanResult, Error> {
-    scan_against(rules, options, None, &mut |_, _| {})
+    scan_against(rules, options, None, &mut |_, _, _| {})
 }
 
 /// What a scan without a data map finds, for `privlint init` to propose one from.
@@ -110,14 +146,14 @@ pub fn inventory(options: &ScanOptions) -> Result<init::Inventory, Error> {
         .cloned()
         .unwrap_or_else(|| PathBuf::from("."));
     let mut inventory = init::Inventory::default();
-    scan_against(&rules, options, None, &mut |program, hits| {
+    scan_against(&rules, options, None, &mut |program, hits, _| {
         inventory = init::Inventory::collect(program, hits, &root);
     })?;
     Ok(inventory)
 }
 
 /// Called once the flow graph is built, before the checks run.
-type Inspect<'i> = dyn FnMut(&Program<'_>, &[graph::SinkHit]) + Send + 'i;
+type Inspect<'i> = dyn FnMut(&Program<'_>, &[graph::SinkHit], &graph::calls::CallGraph) + Send + 'i;
 
 /// The rules, with what the data map adds: its custom categories, the categories of its
 /// elements the built-in classifier does not know (so `fields:` can point at them), and its
@@ -305,7 +341,7 @@ fn scan_in_pool(
     let declared = map.map(|m| declared(rules, m, &units)).unwrap_or_default();
     let program = Program::with_declared(rules, units, declared);
     let (hits, calls) = graph::calls::propagate(&program);
-    inspect(&program, &hits);
+    inspect(&program, &hits, &calls);
     let attribution = map.map(|m| attribution::Attribution::new(m, &program));
     let stores = map.map(|_| erasure::Stores::build(&program, &calls));
     let cx = checks::Context {

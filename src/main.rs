@@ -40,6 +40,8 @@ enum Command {
     Rules(RulesArgs),
     /// Propose a data map from what a scan finds; never overwrites an existing one.
     Init(InitArgs),
+    /// Draw which personal data each store holds and which code erases it (Mermaid, DOT, JSON).
+    Graph(GraphArgs),
     /// Make a data map from Fides manifests (`system`, `dataset`, `organization`); never
     /// overwrites an existing one.
     ImportFides(ImportFidesArgs),
@@ -77,6 +79,31 @@ struct RulesArgs {
     /// Extra rule directories to load as well.
     #[arg(long = "rules", value_name = "DIR")]
     rules_dirs: Vec<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct GraphArgs {
+    /// Files and folders to scan.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = report::graph::GraphFormat::Mermaid)]
+    format: report::graph::GraphFormat,
+    /// Only this data element (a data map key, or a category key without a data map).
+    #[arg(long, value_name = "ELEMENT")]
+    data: Option<String>,
+    /// Only this store (its table, model or data-map key).
+    #[arg(long, value_name = "STORE")]
+    store: Option<String>,
+    /// Only the elements this purpose declares.
+    #[arg(long, value_name = "PURPOSE")]
+    purpose: Option<String>,
+    /// The data map (default: found as `privlint check` finds it).
+    #[arg(long, value_name = "PATH")]
+    datamap: Option<PathBuf>,
+    /// Write the graph to this file (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -190,6 +217,7 @@ fn main() -> ExitCode {
         Command::Rules(args) => list_rules(&args),
         Command::Schema { output } => schema(output.as_deref()),
         Command::Init(args) => init(&args),
+        Command::Graph(args) => graph(&args),
         Command::ImportFides(args) => import_fides(&args),
         Command::ExportFides(args) => export_fides(&args),
     }
@@ -291,6 +319,54 @@ fn schema(output: Option<&Path>) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn graph(args: &GraphArgs) -> ExitCode {
+    let options = ScanOptions {
+        paths: args.paths.clone(),
+        datamap: args
+            .datamap
+            .clone()
+            .map_or(DatamapChoice::Find, DatamapChoice::Path),
+        ..ScanOptions::default()
+    };
+    let filter = privlint::erasure::picture::Filter {
+        data: args.data.clone(),
+        store: args.store.clone(),
+        purpose: args.purpose.clone(),
+    };
+    let picture = match privlint::picture(&options, &filter) {
+        Ok(Ok(p)) => p,
+        Ok(Err(invalid)) => {
+            let text = report::render(
+                &invalid,
+                Format::Text,
+                &RenderOptions {
+                    color: false,
+                    width: terminal_width(),
+                    version: env!("CARGO_PKG_VERSION").to_string(),
+                },
+            );
+            eprint!("{text}");
+            return ExitCode::from(2);
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let text = report::graph::render(&picture, args.format);
+    let written = if let Some(path) = &args.output {
+        write_atomically(path, text.as_bytes())
+    } else {
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes()).and_then(|()| out.flush())
+    };
+    if let Err(e) = written {
+        eprintln!("error: cannot write the graph: {e}");
+        return ExitCode::from(2);
+    }
+    ExitCode::SUCCESS
 }
 
 fn init(args: &InitArgs) -> ExitCode {

@@ -984,3 +984,51 @@ fn explain_every_check_cites_its_basis() {
         assert!(text.contains("Article"), "{check}: {text}");
     }
 }
+
+#[test]
+fn graph_draws_every_store_that_holds_an_element() {
+    let out = run(&["graph", DEMO, "--data", "email"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("flowchart LR\n"), "{text}");
+    // Every store the analysis found holding email, and nothing about other elements.
+    for store in ["accounts", "audit_entry"] {
+        assert!(
+            text.contains(&format!("[(\"{store}<br/>")),
+            "{store}: {text}"
+        );
+    }
+    assert!(!text.contains("user.contact.address"), "{text}");
+    assert!(text.contains("-.->|deletes|"), "{text}");
+    // Every edge joins two declared nodes.
+    let nodes: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.trim().split(['[', '(']).next())
+        .filter(|id| id.starts_with('n') && id[1..].chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    for line in text.lines().filter(|l| l.contains("->")) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert!(
+            nodes.contains(&words[0]) && nodes.contains(&words[words.len() - 1]),
+            "{line}"
+        );
+    }
+
+    let json = json_of(&run(&[
+        "graph",
+        DEMO,
+        "--format",
+        "json",
+        "--store",
+        "deliveries",
+    ]));
+    let stores = json["stores"].as_array().unwrap();
+    assert_eq!(stores.len(), 1, "{json}");
+    assert_eq!(stores[0]["id"], "store:deliveries");
+    let dot = run(&["graph", DEMO, "--format", "dot"]);
+    assert!(
+        stdout(&dot).starts_with("digraph privlint {"),
+        "{}",
+        stdout(&dot)
+    );
+}

@@ -192,14 +192,14 @@ fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
             let missed: Vec<&str> = holding
                 .iter()
                 .filter(|s| !erased.contains(s))
-                .map(|s| shown_key(att.map, &stores.stores[*s]))
+                .map(|s| crate::erasure::declared_key(att.map, &stores.stores[*s]))
                 .collect();
             if missed.is_empty() {
                 continue;
             }
             let reached: Vec<&str> = erased
                 .iter()
-                .map(|s| shown_key(att.map, &stores.stores[*s]))
+                .map(|s| crate::erasure::declared_key(att.map, &stores.stores[*s]))
                 .collect();
             let who = if subjects.is_empty() {
                 "the store's data subjects".to_string()
@@ -263,18 +263,6 @@ fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
         }
     }
     out
-}
-
-/// A store as the data map names it, when it declares one with this entity or table.
-fn shown_key<'a>(map: &'a crate::datamap::DataMap, store: &'a crate::erasure::Store) -> &'a str {
-    map.stores
-        .iter()
-        .find(|(key, s)| {
-            s.entity.as_deref().is_some_and(|e| {
-                store.entity.as_deref() == Some(e) || store.table.as_deref() == Some(e)
-            }) || store.table.as_deref() == Some(key.as_str())
-        })
-        .map_or(store.key.as_str(), |(key, _)| key.as_str())
 }
 
 fn describe(store: &crate::erasure::Store) -> String {

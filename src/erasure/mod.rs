@@ -15,6 +15,7 @@
 
 pub mod entry;
 pub mod ops;
+pub mod picture;
 
 use crate::classify::CategoryId;
 use crate::graph::calls::CallGraph;
@@ -140,6 +141,19 @@ impl Stores {
             .flat_map(|o| self.with_cascades(o.store))
             .collect()
     }
+}
+
+/// A store as the data map names it, when it declares one with this entity or table; else its
+/// own key.
+pub fn declared_key<'a>(map: &'a crate::datamap::DataMap, store: &'a Store) -> &'a str {
+    map.stores
+        .iter()
+        .find(|(key, s)| {
+            s.entity.as_deref().is_some_and(|e| {
+                store.entity.as_deref() == Some(e) || store.table.as_deref() == Some(e)
+            }) || store.table.as_deref() == Some(key.as_str())
+        })
+        .map_or(store.key.as_str(), |(key, _)| key.as_str())
 }
 
 /// `CustomerProfiles`, `customer_profiles`, `customer_profile` → `customerprofile`.

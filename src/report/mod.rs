@@ -2,6 +2,7 @@
 
 use crate::finding::ScanResult;
 
+pub mod graph;
 pub mod json;
 pub mod sarif;
 pub mod text;
