@@ -19,6 +19,7 @@ pub mod ir;
 pub mod lang;
 pub mod report;
 pub mod rules;
+pub mod stores;
 pub mod taxonomy;
 
 use discover::{DiscoverError, DiscoverOptions, SourceFile};
