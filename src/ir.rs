@@ -37,6 +37,8 @@ impl Span {
 pub enum Language {
     Rust,
     Python,
+    /// Schema files and migrations: tables and their columns.
+    Sql,
 }
 
 impl Language {
@@ -44,6 +46,7 @@ impl Language {
         match self {
             Language::Rust => "rust",
             Language::Python => "python",
+            Language::Sql => "sql",
         }
     }
 }

@@ -24,6 +24,7 @@ fn language_of(path: &str) -> &'static str {
     match Path::new(path).extension().and_then(|e| e.to_str()) {
         Some("rs") => "rust",
         Some("py") => "python",
+        Some("sql") => "sql",
         // Findings on declarations point into the data map.
         Some("yml" | "yaml") if path.contains("datamap") => "datamap",
         _ => "other",
@@ -60,7 +61,11 @@ fn read_labels(root: &Path) -> Labels {
                     }
                 }
             }
-            if let Some(at) = line.find("# ok:").or_else(|| line.find("// ok:")) {
+            if let Some(at) = line
+                .find("# ok:")
+                .or_else(|| line.find("// ok:"))
+                .or_else(|| line.find("-- ok:"))
+            {
                 // `ok: <check-id> <reason>` counts the line for that check; a bare reason
                 // counts it for identifier-in-log, the check the first fixtures were written for.
                 let rest = &line[at..];

@@ -192,10 +192,27 @@ fn snake(name: &str) -> String {
     out
 }
 
-/// The persisted models of the program.
+/// A table from a schema file or a diesel `table!`: name, where, personal categories of its
+/// columns, and its foreign keys (parent, whether deletes cascade).
+type TableSeen = (String, u32, Span, BTreeSet<CategoryId>, Vec<(String, bool)>);
+
+/// The persisted models and tables of the program. A table that a model maps is one store.
 fn detect(program: &Program<'_>) -> Vec<Store> {
     let classifier = &program.rules.classifier;
     let mut out: Vec<Store> = Vec::new();
+    let personal_of = |language: Language, name: &str| -> BTreeSet<CategoryId> {
+        program
+            .type_info(language, name)
+            .map(|info| {
+                info.personal
+                    .iter()
+                    .map(|f| f.category)
+                    .filter(|c| !classifier.category(*c).pseudonymous)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut tables: Vec<TableSeen> = Vec::new();
     for (u, unit) in program.units.iter().enumerate() {
         if unit.is_test {
             continue;
@@ -209,6 +226,23 @@ fn detect(program: &Program<'_>) -> Vec<Store> {
                 .iter()
                 .find_map(|t| t.strip_prefix("table:"))
                 .map(str::to_string);
+            if unit.language == Language::Sql {
+                let fks = def
+                    .traits
+                    .iter()
+                    .filter_map(|t| t.strip_prefix("fk:"))
+                    .filter_map(|t| t.rsplit_once(':'))
+                    .map(|(parent, action)| (parent.to_string(), action == "cascade"))
+                    .collect();
+                tables.push((
+                    def.name.clone(),
+                    u as u32,
+                    def.span,
+                    personal_of(Language::Sql, &def.name),
+                    fks,
+                ));
+                continue;
+            }
             let kind = def.traits.iter().find_map(|t| {
                 MODEL_TRAITS
                     .iter()
@@ -221,16 +255,6 @@ fn detect(program: &Program<'_>) -> Vec<Store> {
                 (None, _) if table.is_some() => "model",
                 (None, _) => continue,
             };
-            let categories: BTreeSet<CategoryId> = program
-                .type_info(unit.language, &def.name)
-                .map(|info| {
-                    info.personal
-                        .iter()
-                        .map(|f| f.category)
-                        .filter(|c| !classifier.category(*c).pseudonymous)
-                        .collect()
-                })
-                .unwrap_or_default();
             // SeaORM's entity is a `Model` in a module named after the table.
             let entity = if def.name == "Model" && kind == "SeaORM entity" {
                 unit.module
@@ -253,9 +277,92 @@ fn detect(program: &Program<'_>) -> Vec<Store> {
                 unit: u as u32,
                 span: def.span,
                 kind,
-                categories,
+                categories: personal_of(unit.language, &def.name),
                 cascades_to: Vec::new(),
             });
+        }
+        // diesel's `table! { users (id) { email -> Text, } }`.
+        if unit.language == Language::Rust {
+            for f in unit.facts.functions.iter().filter(|f| f.is_module_body) {
+                for stmt in &f.body {
+                    let crate::ir::Stmt::Expr(crate::ir::Expr::Call(c)) = stmt else {
+                        continue;
+                    };
+                    if !(c.is_macro && c.name == "table") {
+                        continue;
+                    }
+                    let Some(text) = unit.text.get(c.span.start as usize..c.span.end as usize)
+                    else {
+                        continue;
+                    };
+                    let Some(t) = crate::stores::sql::parse_diesel_table_macro(text) else {
+                        continue;
+                    };
+                    let categories = t
+                        .columns
+                        .iter()
+                        .filter_map(|col| classifier.classify_name(&col.name))
+                        .filter(|c| !classifier.category(*c).pseudonymous)
+                        .collect();
+                    tables.push((t.name, u as u32, c.span, categories, Vec::new()));
+                }
+            }
+        }
+    }
+    // Tables: merged into the model that maps them, else stores of their own.
+    for (name, unit, span, categories, _) in &tables {
+        let wanted = normalise(name);
+        let existing = out.iter().position(|s| {
+            s.table.as_deref() == Some(name.as_str())
+                || (s.table.is_none()
+                    && s.entity.as_deref().is_some_and(|e| normalise(e) == wanted))
+        });
+        match existing {
+            Some(i) => {
+                out[i].categories.extend(categories.iter().copied());
+                out[i].table.get_or_insert_with(|| name.clone());
+            }
+            None => out.push(Store {
+                key: name.clone(),
+                entity: None,
+                table: Some(name.clone()),
+                language: Language::Sql,
+                unit: *unit,
+                span: *span,
+                kind: "SQL table",
+                categories: categories.clone(),
+                cascades_to: Vec::new(),
+            }),
+        }
+    }
+    // `ON DELETE CASCADE`: deleting the parent deletes the child's rows.
+    for (name, _, _, _, fks) in &tables {
+        let Some(child) = out
+            .iter()
+            .position(|s| s.table.as_deref() == Some(name.as_str()))
+        else {
+            continue;
+        };
+        for (parent, cascade) in fks {
+            if !cascade {
+                continue;
+            }
+            let wanted = normalise(parent);
+            let parent_store = out
+                .iter()
+                .position(|s| s.table.as_deref() == Some(parent.as_str()))
+                .or_else(|| {
+                    out.iter().position(|s| {
+                        s.table.is_none()
+                            && s.entity.as_deref().is_some_and(|e| normalise(e) == wanted)
+                    })
+                });
+            if let Some(p) = parent_store
+                && p != child
+                && !out[p].cascades_to.contains(&child)
+            {
+                out[p].cascades_to.push(child);
+            }
         }
     }
     out

@@ -90,6 +90,7 @@ impl Finder<'_, '_> {
             if let Some(op) = self.call(id, call) {
                 out.push(op);
             }
+            self.sql(id, call, out);
         });
         // `user.email = None; user.save()`: an anonymisation when the fields set are personal
         // and what they are set to is nothing, a constant or a sanitizer's result.
@@ -188,6 +189,75 @@ impl Finder<'_, '_> {
             callee: callee_text(call),
             older_than,
         })
+    }
+
+    /// SQL handed to any call (`cursor.execute("DELETE FROM users WHERE id = %s")`,
+    /// `sqlx::query("...")`, `text("...")`), as a literal or a module constant.
+    fn sql(&self, id: FnId, call: &Call, out: &mut Vec<Op>) {
+        use crate::stores::sql::{OpKind as SqlOp, looks_like_sql, parse_query};
+        let unit = &self.program.units[id.unit as usize];
+        for arg in &call.args {
+            let text = match &arg.value {
+                Expr::Str { value, .. } => value.as_str(),
+                Expr::Place(p) if p.fields.is_empty() => match unit.constants.get(&p.base) {
+                    Some(v) => v.as_str(),
+                    None => continue,
+                },
+                _ => continue,
+            };
+            if !looks_like_sql(text) {
+                continue;
+            }
+            let Some(schema) = parse_query(text) else {
+                continue;
+            };
+            for op in &schema.operations {
+                let Some(store) = self.store_of_table(&op.table) else {
+                    continue;
+                };
+                let kind = match op.kind {
+                    SqlOp::Delete | SqlOp::Truncate => OpKind::Delete,
+                    SqlOp::Update
+                        if op
+                            .anonymises
+                            .iter()
+                            .any(|c| self.is_personal_field(store, c)) =>
+                    {
+                        OpKind::Anonymise
+                    }
+                    SqlOp::Insert | SqlOp::Update => OpKind::Write,
+                    SqlOp::Select | SqlOp::Drop => continue,
+                };
+                let older_than = op
+                    .filter_age
+                    .as_ref()
+                    .filter(|_| kind.erases())
+                    .map(|a| a.duration.clone().unwrap_or_else(|| "?".to_string()));
+                out.push(Op {
+                    store,
+                    kind,
+                    function: id,
+                    span: arg.value.span(),
+                    callee: call.path.clone(),
+                    older_than,
+                });
+            }
+        }
+    }
+
+    /// The store of a table named in SQL: a table of a schema file, a model mapped to it, or
+    /// a model named like it.
+    fn store_of_table(&self, table: &str) -> Option<usize> {
+        let wanted = normalise(table);
+        self.stores
+            .iter()
+            .position(|s| s.table.as_deref() == Some(table))
+            .or_else(|| {
+                self.stores.iter().position(|s| {
+                    s.entity.as_deref().is_some_and(|e| normalise(e) == wanted)
+                        || normalise(&s.key) == wanted
+                })
+            })
     }
 
     /// The store a receiver chain works on: `User.objects.filter(...)`, `session.query(User)`,

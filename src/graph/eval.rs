@@ -658,7 +658,7 @@ impl<'p, 'r> Evaluator<'p, 'r> {
             (Expansion::Debug, Language::Rust) => "whose `Debug` output includes",
             (Expansion::Display, Language::Rust) => "whose `Display` output includes",
             (Expansion::Serialize, _) => "serialised with",
-            (_, Language::Python) => "whose text form includes",
+            (_, Language::Python | Language::Sql) => "whose text form includes",
         };
         let mut out = Value::default();
         for p in &info.personal {

@@ -779,6 +779,8 @@ impl<'r> Program<'r> {
                     info.debug_leaks = leaks;
                     info.display_leaks = leaks;
                 }
+                // A table prints nothing by itself.
+                Language::Sql => {}
             }
             info.serializes = derived(&lang.repr_serialize);
             if info.personal.is_empty() {

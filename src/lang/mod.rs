@@ -6,6 +6,7 @@ use crate::ir::{FileFacts, Language};
 pub mod comments;
 pub mod python;
 pub mod rust;
+pub mod sql;
 
 /// Why a frontend could not produce facts for a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +39,7 @@ pub const MAX_NESTING: usize = 200;
 pub static FRONTENDS: &[(&[&str], &dyn Frontend)] = &[
     (&["rs"], &rust::RustFrontend),
     (&["py", "pyi"], &python::PythonFrontend),
+    (&["sql"], &sql::SqlFrontend),
 ];
 
 /// The frontend that reads files with this extension, if any.

@@ -188,6 +188,7 @@ impl Catalog {
         let (map, separator) = match language {
             Language::Python => (&self.python, "."),
             Language::Rust => (&self.rust, "::"),
+            Language::Sql => return None,
         };
         let mut candidate = path.trim();
         if language == Language::Rust {
