@@ -43,6 +43,50 @@ const ENTRY_DECORATORS: &[(&str, &str)] = &[
     ("main", "the program's entry point"),
 ];
 
+/// Methods a web framework calls on a class-based view (Django, Django REST framework,
+/// Flask's `MethodView`, Tornado handlers).
+const VIEW_METHODS: &[&str] = &[
+    "get",
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "head",
+    "options",
+    "dispatch",
+    "form_valid",
+    "form_invalid",
+    "perform_create",
+    "perform_update",
+    "perform_destroy",
+    "destroy",
+    "create",
+    "update",
+    "partial_update",
+    "list",
+    "retrieve",
+];
+
+/// A class deriving from a view, view set, resource or handler class.
+fn is_view_class(program: &Program<'_>, language: Language, owner: &str) -> bool {
+    program
+        .units
+        .iter()
+        .filter(|u| u.language == language)
+        .any(|u| {
+            u.facts.types.iter().any(|t| {
+                t.name == owner
+                    && t.traits.iter().any(|b| {
+                        [
+                            "View", "ViewSet", "APIView", "Resource", "Handler", "Consumer",
+                        ]
+                        .iter()
+                        .any(|s| b.ends_with(s))
+                    })
+            })
+        })
+}
+
 /// Every entry point of the program, with why it is one.
 pub fn find(program: &Program<'_>) -> BTreeMap<FnId, String> {
     let mut out = BTreeMap::new();
@@ -65,6 +109,11 @@ pub fn find(program: &Program<'_>) -> BTreeMap<FnId, String> {
             out.insert(id, "`main`".to_string());
         } else if let Some(why) = f.decorators.iter().find_map(|d| decorator_entry(d)) {
             out.insert(id, format!("{why} (`{}`)", first_line(&f.decorators, why)));
+        } else if let Some(owner) = f.owner.as_deref()
+            && VIEW_METHODS.contains(&f.name.as_str())
+            && is_view_class(program, unit.language, owner)
+        {
+            out.insert(id, format!("a method of the view `{owner}`"));
         }
         // Functions handed over by name are called by whoever receives them.
         for_each_call(&f.body, |call| {

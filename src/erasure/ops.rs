@@ -57,17 +57,39 @@ pub fn find(program: &Program<'_>, stores: &[Store]) -> Vec<Op> {
     if stores.is_empty() {
         return out;
     }
+    // Django managers and query sets: `objects = CustomerManager()` makes `self` in the
+    // manager's methods the model's rows.
+    let mut managers: HashMap<String, usize> = HashMap::new();
+    for (i, s) in stores.iter().enumerate() {
+        let Some(info) = s
+            .entity
+            .as_deref()
+            .and_then(|e| program.type_info(s.language, e))
+        else {
+            continue;
+        };
+        for (field, ty) in &info.field_types {
+            let ty = ty.rsplit(['.', ':']).next().unwrap_or(ty);
+            if field == "objects" || ty.ends_with("Manager") || ty.ends_with("QuerySet") {
+                managers.entry(ty.to_string()).or_insert(i);
+            }
+        }
+    }
     for id in program.all_functions() {
         let unit = &program.units[id.unit as usize];
         if unit.is_test {
             continue;
         }
         let f = program.function(id);
+        let mut locals = locals(stores, f, unit.language);
+        if let Some(&store) = f.owner.as_deref().and_then(|o| managers.get(o)) {
+            locals.insert("self".to_string(), store);
+        }
         let finder = Finder {
             program,
             stores,
             language: unit.language,
-            locals: locals(stores, f, unit.language),
+            locals,
         };
         finder.function(id, f, &mut out);
     }
