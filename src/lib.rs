@@ -375,6 +375,7 @@ fn scan_in_pool(
                 .map_or_else(|| m.root.clone(), |(p, _)| p.clone())
         }),
         datamap_invalid: false,
+        ..ScanResult::default()
     })
 }
 

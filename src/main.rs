@@ -236,6 +236,7 @@ fn check(args: &CheckArgs) -> ExitCode {
             color,
             width: terminal_width(),
             version: env!("CARGO_PKG_VERSION").to_string(),
+            show_suppressed: false,
         },
     );
     let written = if let Some(path) = &args.output {

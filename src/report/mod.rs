@@ -2,7 +2,9 @@
 
 use crate::finding::ScanResult;
 
+pub mod github;
 pub mod json;
+pub mod markdown;
 pub mod sarif;
 pub mod text;
 
@@ -11,9 +13,13 @@ pub enum Format {
     Text,
     Json,
     Sarif,
+    /// GitHub Actions workflow commands (`::error file=...::message`): annotations on the diff.
+    Github,
+    /// A Markdown summary, for `$GITHUB_STEP_SUMMARY`.
+    Markdown,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct RenderOptions {
     /// ANSI colours in text output.
     pub color: bool,
@@ -21,6 +27,8 @@ pub struct RenderOptions {
     pub width: usize,
     /// privlint's version, for SARIF `tool.driver.version` and JSON.
     pub version: String,
+    /// List suppressed findings with their reasons in text output.
+    pub show_suppressed: bool,
 }
 
 pub fn render(result: &ScanResult, format: Format, options: &RenderOptions) -> String {
@@ -28,5 +36,7 @@ pub fn render(result: &ScanResult, format: Format, options: &RenderOptions) -> S
         Format::Text => text::render(result, options),
         Format::Json => json::render(result, options),
         Format::Sarif => sarif::render(result, options),
+        Format::Github => github::render(result, options),
+        Format::Markdown => markdown::render(result, options),
     }
 }
