@@ -88,24 +88,49 @@ fn location_of(program: &Program<'_>, at: &At) -> Location {
 /// Stable across unrelated edits and moves: the check, the file, the data and the sink's code
 /// with whitespace removed; not the line number.
 pub fn fingerprint(check: &str, path: &str, data: &[DataRef], code: &str) -> String {
-    // FNV-1a, 64 bit: stable across Rust versions and platforms, unlike `DefaultHasher`.
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut feed = |bytes: &[u8]| {
-        for b in bytes {
-            hash ^= u64::from(*b);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-        hash ^= 0xff;
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    };
-    feed(check.as_bytes());
-    feed(path.as_bytes());
+    let mut hash = Fnv::new();
+    hash.feed(check.as_bytes());
+    hash.feed(path.as_bytes());
     for d in data {
-        feed(d.category.as_bytes());
+        hash.feed(d.category.as_bytes());
     }
-    let normalised: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    feed(normalised.as_bytes());
-    format!("{hash:016x}")
+    hash.feed(normalise(code).as_bytes());
+    hash.hex()
+}
+
+/// The hash of a sink's code with whitespace removed: what a finding's fingerprint holds of
+/// the code, on its own, so a finding can be matched after its file is renamed.
+pub fn code_hash(code: &str) -> String {
+    let mut hash = Fnv::new();
+    hash.feed(normalise(code).as_bytes());
+    hash.hex()
+}
+
+fn normalise(code: &str) -> String {
+    code.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// FNV-1a, 64 bit: stable across Rust versions and platforms, unlike `DefaultHasher`. Each
+/// field ends with a separator byte, so `("ab", "c")` and `("a", "bc")` differ.
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+
+    fn feed(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 ^= 0xff;
+        self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+    }
+
+    fn hex(&self) -> String {
+        format!("{:016x}", self.0)
+    }
 }
 
 /// A parsed `privlint: ignore[check, ...] reason` directive.

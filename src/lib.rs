@@ -7,11 +7,13 @@
 pub mod attribution;
 pub mod checks;
 pub mod classify;
+pub mod config;
 pub mod datamap;
 pub mod discover;
 pub mod fides;
 pub mod finding;
 pub mod findings;
+pub mod gate;
 pub mod graph;
 pub mod init;
 pub mod ir;
