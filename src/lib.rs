@@ -320,7 +320,7 @@ fn scan_in_pool(
     };
     let mut findings: Vec<finding::Finding> =
         checks::CHECKS.iter().flat_map(|c| (c.run)(&cx)).collect();
-    findings::apply_suppressions(&program, &mut findings);
+    findings::apply_suppressions(&program, &mut findings, cx.datamap.is_some());
     findings.sort_by(|a, b| {
         (
             &a.location.path,

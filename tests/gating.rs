@@ -237,3 +237,36 @@ fn configuration_file_applies_and_flags_override() {
     let (code, _, err) = privlint(dir.path(), &["--no-config"]);
     assert_eq!(code, 1, "{err}");
 }
+
+#[test]
+fn show_suppressed_lists_reasons_and_file_level_suppressions_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "# privlint: ignore-file[identifier-in-log] audit trail (DPIA-12)\n{APP}\
+         # privlint: ignore[identifier-in-log] nothing here any more\nX = 1\n"
+    );
+    fs::write(dir.path().join("audit.py"), text).unwrap();
+    let out = Command::cargo_bin("privlint")
+        .unwrap()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--no-datamap",
+            "--color",
+            "never",
+            "--show-suppressed",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Suppressed 1 finding:\n  audit.py:7:5: [identifier-in-log]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("    reason: audit trail (DPIA-12)\n"),
+        "{text}"
+    );
+    assert!(text.contains("unused-suppression: 1"), "{text}");
+    assert!(text.contains("1 finding (1 suppressed)"), "{text}");
+}
