@@ -1,12 +1,12 @@
 //! What a scan produces: findings, and the account of which files were read and which were not.
 //! Reporters render these and nothing else.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Note,
@@ -113,6 +113,64 @@ pub struct ScanResult {
     /// The data map could not be read: `findings` are its problems, and no code was checked.
     #[serde(skip)]
     pub datamap_invalid: bool,
+    /// Findings left out because a baseline (`--baseline`) or the diff base (`--diff-base`)
+    /// already has them.
+    #[serde(skip)]
+    pub baselined: usize,
+    /// What the change declares and processes differently from the diff base, when one is given.
+    #[serde(skip)]
+    pub changes: Option<PrivacyChanges>,
+}
+
+/// The privacy changes between the diff base and the scanned tree: what the data map declares
+/// (elements, purposes, recipients, stores) and what the code was seen to process (data
+/// categories and recipients in findings). Each list is sorted.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct PrivacyChanges {
+    /// The revision compared against, as given.
+    pub base: String,
+    pub elements: Delta,
+    pub purposes: Delta,
+    pub recipients: Delta,
+    pub stores: Delta,
+    /// Fides keys of the data categories the findings are about.
+    pub categories_found: Delta,
+}
+
+/// Keys added and removed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Delta {
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+impl Delta {
+    /// What is in `head` and not in `base`, and the other way round, sorted.
+    pub fn between<'a>(
+        base: impl IntoIterator<Item = &'a str>,
+        head: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
+        let base: std::collections::BTreeSet<&str> = base.into_iter().collect();
+        let head: std::collections::BTreeSet<&str> = head.into_iter().collect();
+        Delta {
+            added: head.difference(&base).map(|s| (*s).to_string()).collect(),
+            removed: base.difference(&head).map(|s| (*s).to_string()).collect(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty()
+    }
+}
+
+impl PrivacyChanges {
+    pub fn is_empty(&self) -> bool {
+        self.elements.is_empty()
+            && self.purposes.is_empty()
+            && self.recipients.is_empty()
+            && self.stores.is_empty()
+            && self.categories_found.is_empty()
+    }
 }
 
 impl ScanResult {

@@ -88,44 +88,103 @@ fn location_of(program: &Program<'_>, at: &At) -> Location {
 /// Stable across unrelated edits and moves: the check, the file, the data and the sink's code
 /// with whitespace removed; not the line number.
 pub fn fingerprint(check: &str, path: &str, data: &[DataRef], code: &str) -> String {
-    // FNV-1a, 64 bit: stable across Rust versions and platforms, unlike `DefaultHasher`.
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut feed = |bytes: &[u8]| {
-        for b in bytes {
-            hash ^= u64::from(*b);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-        hash ^= 0xff;
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    };
-    feed(check.as_bytes());
-    feed(path.as_bytes());
+    let mut hash = Fnv::new();
+    hash.feed(check.as_bytes());
+    hash.feed(path.as_bytes());
     for d in data {
-        feed(d.category.as_bytes());
+        hash.feed(d.category.as_bytes());
     }
-    let normalised: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    feed(normalised.as_bytes());
-    format!("{hash:016x}")
+    hash.feed(normalise(code).as_bytes());
+    hash.hex()
 }
 
-/// A parsed `privlint: ignore[check, ...] reason` directive.
+/// The hash of a sink's code with whitespace removed: what a finding's fingerprint holds of
+/// the code, on its own, so a finding can be matched after its file is renamed.
+pub fn code_hash(code: &str) -> String {
+    let mut hash = Fnv::new();
+    hash.feed(normalise(code).as_bytes());
+    hash.hex()
+}
+
+fn normalise(code: &str) -> String {
+    code.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// FNV-1a, 64 bit: stable across Rust versions and platforms, unlike `DefaultHasher`. Each
+/// field ends with a separator byte, so `("ab", "c")` and `("a", "bc")` differ.
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+
+    fn feed(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 ^= 0xff;
+        self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+    }
+
+    fn hex(&self) -> String {
+        format!("{:016x}", self.0)
+    }
+}
+
+/// A parsed `privlint: ignore[check, ...] reason` or `privlint: ignore-file[check, ...] reason`
+/// directive.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ignore {
     pub checks: Vec<String>,
     pub reason: String,
-    /// The line the suppression applies to.
+    /// The line the suppression applies to (for `ignore-file`, its own line).
     pub applies_to: u32,
     pub line: u32,
     pub span: Span,
+    /// `ignore-file[...]`: every finding of its checks in the file.
+    pub file_level: bool,
+    /// For `ignore-file`: whether it is among the file's leading comments, where it must be.
+    pub leading: bool,
 }
 
-/// The `ignore[...]` directives of a unit.
+impl Ignore {
+    /// Whether it is written so that it can suppress something: checks that exist, a reason,
+    /// and a file-level one among the leading comments.
+    pub fn is_valid(&self) -> bool {
+        !self.checks.is_empty()
+            && !self.reason.is_empty()
+            && self.checks.iter().all(|c| crate::checks::find(c).is_some())
+            && (!self.file_level || self.leading)
+    }
+
+    fn covers(&self, finding: &Finding) -> bool {
+        (self.file_level || self.applies_to == finding.location.line)
+            && self.is_valid()
+            && self.checks.iter().any(|c| c == finding.check)
+    }
+}
+
+/// Whether every line before `line` (1-based) is blank or a comment: the file's leading
+/// comments, where `ignore-file` goes.
+fn in_leading_comments(text: &str, line: u32) -> bool {
+    text.lines().take(line.saturating_sub(1) as usize).all(|l| {
+        let t = l.trim_start();
+        t.is_empty() || ["#", "//", "/*", "*"].iter().any(|m| t.starts_with(m))
+    })
+}
+
+/// The `ignore[...]` and `ignore-file[...]` directives of a unit.
 pub fn ignores(unit: &Unit) -> Vec<Ignore> {
     unit.facts
         .directives
         .iter()
         .filter_map(|d| {
-            let rest = d.text.strip_prefix("ignore")?;
+            let (file_level, rest) = match d.text.strip_prefix("ignore-file") {
+                Some(rest) => (true, rest),
+                None => (false, d.text.strip_prefix("ignore")?),
+            };
             let rest = rest.trim_start();
             let (checks, reason) = match rest.strip_prefix('[') {
                 Some(inner) => {
@@ -147,33 +206,58 @@ pub fn ignores(unit: &Unit) -> Vec<Ignore> {
             Some(Ignore {
                 checks,
                 reason,
-                applies_to: if d.trailing { d.line } else { d.line + 1 },
+                applies_to: if d.trailing || file_level {
+                    d.line
+                } else {
+                    d.line + 1
+                },
                 line: d.line,
                 span: d.span,
+                file_level,
+                leading: file_level && !d.trailing && in_leading_comments(&unit.text, d.line),
             })
         })
         .collect()
 }
 
-/// Marks findings covered by an `ignore[...]` directive with a reason as suppressed.
-pub fn apply_suppressions(program: &Program<'_>, findings: &mut [Finding]) {
-    let by_path: std::collections::HashMap<&str, Vec<Ignore>> = program
+/// Marks findings covered by a valid suppression as suppressed (a line's own suppression
+/// before the file's), then adds an `unused-suppression` finding for each valid suppression
+/// that covered nothing, when every check it names ran (`with_datamap`: the checks that need
+/// a data map did).
+pub fn apply_suppressions(program: &Program<'_>, findings: &mut Vec<Finding>, with_datamap: bool) {
+    let by_path: std::collections::HashMap<&str, (u32, Vec<Ignore>)> = program
         .units
         .iter()
-        .map(|u| (u.display.as_str(), ignores(u)))
+        .enumerate()
+        .map(|(i, u)| (u.display.as_str(), (i as u32, ignores(u))))
         .collect();
+    let mut used: std::collections::HashSet<(u32, usize)> = std::collections::HashSet::new();
     for finding in findings.iter_mut() {
-        let Some(list) = by_path.get(finding.location.path.as_str()) else {
+        let Some((unit, list)) = by_path.get(finding.location.path.as_str()) else {
             continue;
         };
-        if let Some(ignore) = list.iter().find(|i| {
-            i.applies_to == finding.location.line
-                && !i.reason.is_empty()
-                && i.checks.iter().any(|c| c == finding.check)
-        }) {
-            finding.suppressed = Some(ignore.reason.clone());
+        let line = list.iter().position(|i| !i.file_level && i.covers(finding));
+        let file = || list.iter().position(|i| i.file_level && i.covers(finding));
+        if let Some(index) = line.or_else(file) {
+            used.insert((*unit, index));
+            finding.suppressed = Some(list[index].reason.clone());
         }
     }
+    let ran = |check: &str| with_datamap || !crate::checks::needs_datamap(check);
+    let mut unused = Vec::new();
+    for (unit, list) in by_path.values() {
+        for (index, ignore) in list.iter().enumerate() {
+            if ignore.is_valid()
+                && !used.contains(&(*unit, index))
+                && ignore.checks.iter().all(|c| ran(c))
+            {
+                unused.push(crate::checks::unused_suppression::finding(
+                    program, *unit, ignore,
+                ));
+            }
+        }
+    }
+    findings.extend(unused);
 }
 
 #[cfg(test)]

@@ -7,12 +7,14 @@
 pub mod attribution;
 pub mod checks;
 pub mod classify;
+pub mod config;
 pub mod datamap;
 pub mod discover;
 pub mod erasure;
 pub mod fides;
 pub mod finding;
 pub mod findings;
+pub mod gate;
 pub mod graph;
 pub mod init;
 pub mod ir;
@@ -359,7 +361,7 @@ fn scan_in_pool(
     };
     let mut findings: Vec<finding::Finding> =
         checks::CHECKS.iter().flat_map(|c| (c.run)(&cx)).collect();
-    findings::apply_suppressions(&program, &mut findings);
+    findings::apply_suppressions(&program, &mut findings, cx.datamap.is_some());
     findings.sort_by(|a, b| {
         (
             &a.location.path,
@@ -416,6 +418,7 @@ fn scan_in_pool(
                 .map_or_else(|| m.root.clone(), |(p, _)| p.clone())
         }),
         datamap_invalid: false,
+        ..ScanResult::default()
     })
 }
 

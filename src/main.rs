@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 // uses it too, so the benchmark compares like with like.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use privlint::finding::Severity;
+use privlint::config::{Config, FailOn};
 use privlint::report::{self, Format, RenderOptions};
 use privlint::{DatamapChoice, ScanOptions, checks, discover::DiscoverOptions, rules::Rules};
 use std::io::{IsTerminal, Write};
@@ -47,6 +47,8 @@ enum Command {
     ImportFides(ImportFidesArgs),
     /// Write the data map as a Fides manifest.
     ExportFides(ExportFidesArgs),
+    /// Write a baseline: the findings of now, which `check --baseline FILE` then leaves out.
+    Baseline(BaselineArgs),
     /// Print the JSON Schema of the data map (`datamap.yml`), for editors and validators.
     Schema {
         /// Write the schema to this file (atomically) instead of standard output.
@@ -142,21 +144,16 @@ struct ExportFidesArgs {
     system_key: Option<String>,
 }
 
+/// What to scan and with which rules and data map: shared by `check` and `baseline`.
 #[derive(clap::Args)]
-struct CheckArgs {
+struct ScanArgs {
     /// Files and folders to scan.
     #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-    /// Write the report to this file (atomically) instead of standard output.
-    #[arg(long, short, value_name = "FILE")]
-    output: Option<PathBuf>,
-    /// Only scan paths matching this glob (repeatable).
+    /// Only scan paths matching this glob (repeatable; replaces `include` of `.privlint.yml`).
     #[arg(long, value_name = "GLOB")]
     include: Vec<String>,
-    /// Do not scan paths matching this glob (repeatable).
+    /// Do not scan paths matching this glob (repeatable; replaces `exclude` of `.privlint.yml`).
     #[arg(long, value_name = "GLOB")]
     exclude: Vec<String>,
     /// Extra rule directories: YAML files with sinks, sanitizers, categories (repeatable).
@@ -165,12 +162,6 @@ struct CheckArgs {
     /// Skip files larger than this many bytes (with a note).
     #[arg(long, value_name = "BYTES", default_value_t = 4 * 1024 * 1024)]
     max_file_size: u64,
-    /// Exit 1 when a finding at or above this severity is reported.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    fail_on: FailOn,
-    /// Colour in text output: auto, always, never.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    color: ColorChoice,
     /// The data map: a YAML file or a folder of them. Default: `datamap.yml` in the first
     /// path or the nearest parent folder up to the repository root.
     #[arg(long, value_name = "PATH", conflicts_with = "no_datamap")]
@@ -182,14 +173,51 @@ struct CheckArgs {
     /// country in the data map.
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     profile: Option<Vec<String>>,
+    /// The configuration file. Default: `.privlint.yml` in the first path or the nearest
+    /// parent folder up to the repository root.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Do not read `.privlint.yml`.
+    #[arg(long)]
+    no_config: bool,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum FailOn {
-    Error,
-    Warning,
-    Note,
-    Never,
+#[derive(clap::Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    scan: ScanArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Exit 1 when a finding at or above this severity is reported [default: `fail-on` of
+    /// `.privlint.yml`, else warning].
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+    /// Colour in text output: auto, always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    /// Leave out the findings recorded in this baseline (written by `privlint baseline`).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Report only findings that do not exist at this git revision (read from git's objects;
+    /// nothing is checked out).
+    #[arg(long, value_name = "REV")]
+    diff_base: Option<String>,
+    /// List the suppressed findings with their reasons (text output).
+    #[arg(long)]
+    show_suppressed: bool,
+}
+
+#[derive(clap::Args)]
+struct BaselineArgs {
+    #[command(flatten)]
+    scan: ScanArgs,
+    /// Where to write the baseline.
+    #[arg(long, short, value_name = "FILE", default_value = privlint::gate::DEFAULT_BASELINE)]
+    output: PathBuf,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -213,6 +241,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Check(args) => check(&args),
+        Command::Baseline(args) => baseline(&args),
         Command::Explain { id } => explain(id.as_deref()),
         Command::Rules(args) => list_rules(&args),
         Command::Schema { output } => schema(output.as_deref()),
@@ -223,31 +252,111 @@ fn main() -> ExitCode {
     }
 }
 
-fn check(args: &CheckArgs) -> ExitCode {
+/// The scan options from the flags and `.privlint.yml` (flags win), and the configuration.
+fn scan_options(args: &ScanArgs) -> Result<(ScanOptions, Config), ExitCode> {
+    let config_path = if args.no_config {
+        None
+    } else {
+        args.config.clone().or_else(|| {
+            privlint::config::find(args.paths.first().map_or(Path::new("."), PathBuf::as_path))
+        })
+    };
+    let config = match config_path.map(|p| Config::load(&p)).transpose() {
+        Ok(c) => c.unwrap_or_default(),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Err(ExitCode::from(2));
+        }
+    };
+    let or = |flag: &Vec<String>, file: &Vec<String>| {
+        if flag.is_empty() {
+            file.clone()
+        } else {
+            flag.clone()
+        }
+    };
+    let mut rules_dirs = config.rules.clone();
+    rules_dirs.extend(args.rules_dirs.iter().cloned());
     let options = ScanOptions {
         paths: args.paths.clone(),
         discover: DiscoverOptions {
-            include: args.include.clone(),
-            exclude: args.exclude.clone(),
+            include: or(&args.include, &config.include),
+            exclude: or(&args.exclude, &config.exclude),
             max_file_size: args.max_file_size,
         },
-        rules_dirs: args.rules_dirs.clone(),
+        rules_dirs,
         datamap: if args.no_datamap {
             DatamapChoice::Off
         } else {
             args.datamap
                 .clone()
+                .or_else(|| config.datamap.clone())
                 .map_or(DatamapChoice::Find, DatamapChoice::Path)
         },
-        profiles: args.profile.clone(),
+        profiles: args.profile.clone().or_else(|| config.profiles.clone()),
     };
-    let result = match privlint::scan(&options) {
+    Ok((options, config))
+}
+
+fn baseline(args: &BaselineArgs) -> ExitCode {
+    let (options, config) = match scan_options(&args.scan) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let mut result = match privlint::scan(&options) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);
         }
     };
+    if result.datamap_invalid {
+        eprintln!("error: the data map cannot be read; run `privlint check` to see why");
+        return ExitCode::from(2);
+    }
+    config.apply(&mut result);
+    let baseline = privlint::gate::Baseline::of(&result);
+    if let Err(e) = write_atomically(&args.output, baseline.to_json().as_bytes()) {
+        eprintln!("error: cannot write {}: {e}", args.output.display());
+        return ExitCode::from(2);
+    }
+    eprintln!(
+        "wrote {}: {} findings; `privlint check --baseline {}` leaves them out",
+        args.output.display(),
+        baseline.findings.len(),
+        args.output.display()
+    );
+    ExitCode::SUCCESS
+}
+
+fn check(args: &CheckArgs) -> ExitCode {
+    let (options, config) = match scan_options(&args.scan) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let mut result = match privlint::scan(&options) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    config.apply(&mut result);
+    let gated = (|| -> Result<(), String> {
+        if let Some(revision) = &args.diff_base {
+            privlint::gate::against_base(&options, revision, &mut result, &|r| config.apply(r))
+                .map_err(|e| e.to_string())?;
+        }
+        if let Some(path) = &args.baseline {
+            let baseline = privlint::gate::Baseline::read(path).map_err(|e| e.to_string())?;
+            privlint::gate::subtract(&mut result, &baseline.findings);
+        }
+        Ok(())
+    })();
+    if let Err(e) = gated {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -264,6 +373,7 @@ fn check(args: &CheckArgs) -> ExitCode {
             color,
             width: terminal_width(),
             version: env!("CARGO_PKG_VERSION").to_string(),
+            show_suppressed: args.show_suppressed,
         },
     );
     let written = if let Some(path) = &args.output {
@@ -281,16 +391,15 @@ fn check(args: &CheckArgs) -> ExitCode {
         eprintln!("error: cannot write {target}: {e}");
         return ExitCode::from(2);
     }
-    let threshold = match args.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Note => Some(Severity::Note),
-        FailOn::Never => None,
-    };
+    let threshold = args
+        .fail_on
+        .or(config.fail_on)
+        .unwrap_or(FailOn::Warning)
+        .threshold();
     if result.datamap_invalid {
         return ExitCode::from(2);
     }
-    if result.datamap.is_none() && !args.no_datamap && matches!(args.format, Format::Text) {
+    if result.datamap.is_none() && !args.scan.no_datamap && matches!(args.format, Format::Text) {
         eprintln!(
             "hint: no datamap.yml found, so only identifier-in-log ran; `privlint init` proposes \
              one from this scan"
@@ -345,6 +454,7 @@ fn graph(args: &GraphArgs) -> ExitCode {
                     color: false,
                     width: terminal_width(),
                     version: env!("CARGO_PKG_VERSION").to_string(),
+                    show_suppressed: false,
                 },
             );
             eprint!("{text}");

@@ -2,7 +2,8 @@
 //!
 //! ## What it finds
 //! A `privlint: ignore[...]` comment that does not work as written: it gives no reason, names no
-//! check, or names a check that does not exist.
+//! check, or names a check that does not exist; or a `privlint: ignore-file[...]` comment that is
+//! not among the file's leading comments.
 //!
 //! ## Why it matters
 //! A suppression is a decision that a flow of personal data is acceptable; an auditor, a Data
@@ -48,6 +49,10 @@ fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
                 format!("names `{unknown}`, which is not a privlint check (see `privlint explain`)")
             } else if ignore.reason.is_empty() {
                 "gives no reason, so it suppresses nothing: add why this is acceptable after the brackets".to_string()
+            } else if ignore.file_level && !ignore.leading {
+                "is an `ignore-file` after the start of the file, so it suppresses nothing: move \
+                 it into the comments at the top of the file, before any code"
+                    .to_string()
             } else {
                 continue;
             };

@@ -20,6 +20,7 @@ pub mod stale_declaration;
 pub mod undeclared_data;
 pub mod undeclared_purpose;
 pub mod undeclared_recipient;
+pub mod unused_suppression;
 
 /// What the checks read.
 pub struct Context<'a, 'r> {
@@ -161,7 +162,17 @@ pub static CHECKS: &[&Check] = &[
     &undeclared_data::CHECK,
     &undeclared_purpose::CHECK,
     &undeclared_recipient::CHECK,
+    &unused_suppression::CHECK,
 ];
+
+/// Whether a check only runs against a data map (so a suppression of it cannot be called
+/// unused in a scan without one).
+pub fn needs_datamap(id: &str) -> bool {
+    !matches!(
+        id,
+        "identifier-in-log" | "invalid-suppression" | "unused-suppression"
+    )
+}
 
 pub fn find(id: &str) -> Option<&'static Check> {
     CHECKS.iter().copied().find(|c| c.id == id)

@@ -23,6 +23,8 @@ struct Summary<'a> {
     /// Active (not suppressed) findings.
     findings: usize,
     suppressed: usize,
+    /// Findings left out because the baseline or the diff base has them.
+    baselined: usize,
     /// Active findings per check, sorted by check.
     by_check: BTreeMap<&'a str, usize>,
 }
@@ -42,6 +44,7 @@ pub fn render(result: &ScanResult, options: &RenderOptions) -> String {
         summary: Summary {
             findings: active,
             suppressed: result.findings.len() - active,
+            baselined: result.baselined,
             by_check,
         },
     };
@@ -64,6 +67,7 @@ mod tests {
             color: false,
             width: 80,
             version: "0.1.0".into(),
+            show_suppressed: false,
         };
         let out = render(&result, &options);
         assert!(out.ends_with("}\n"));
@@ -80,7 +84,7 @@ mod tests {
         assert_eq!(value["version"], "0.1.0");
         assert_eq!(
             value["summary"],
-            json!({"findings": 1, "suppressed": 1, "by_check": {"identifier-in-log": 1}})
+            json!({"findings": 1, "suppressed": 1, "baselined": 0, "by_check": {"identifier-in-log": 1}})
         );
         let findings = value["findings"].as_array().unwrap();
         assert_eq!(findings.len(), 2);

@@ -2,8 +2,10 @@
 
 use crate::finding::ScanResult;
 
+pub mod github;
 pub mod graph;
 pub mod json;
+pub mod markdown;
 pub mod sarif;
 pub mod text;
 
@@ -12,9 +14,13 @@ pub enum Format {
     Text,
     Json,
     Sarif,
+    /// GitHub Actions workflow commands (`::error file=...::message`): annotations on the diff.
+    Github,
+    /// A Markdown summary, for `$GITHUB_STEP_SUMMARY`.
+    Markdown,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct RenderOptions {
     /// ANSI colours in text output.
     pub color: bool,
@@ -22,6 +28,8 @@ pub struct RenderOptions {
     pub width: usize,
     /// privlint's version, for SARIF `tool.driver.version` and JSON.
     pub version: String,
+    /// List suppressed findings with their reasons in text output.
+    pub show_suppressed: bool,
 }
 
 pub fn render(result: &ScanResult, format: Format, options: &RenderOptions) -> String {
@@ -29,5 +37,7 @@ pub fn render(result: &ScanResult, format: Format, options: &RenderOptions) -> S
         Format::Text => text::render(result, options),
         Format::Json => json::render(result, options),
         Format::Sarif => sarif::render(result, options),
+        Format::Github => github::render(result, options),
+        Format::Markdown => markdown::render(result, options),
     }
 }

@@ -28,6 +28,7 @@ pub fn options() -> crate::report::RenderOptions {
         color: false,
         width: 80,
         version: "0.1.0".into(),
+        show_suppressed: false,
     }
 }
 
@@ -108,5 +109,6 @@ pub fn sample_result() -> ScanResult {
         .collect(),
         datamap: None,
         datamap_invalid: false,
+        ..ScanResult::default()
     }
 }

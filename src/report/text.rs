@@ -47,6 +47,9 @@ pub fn render(result: &ScanResult, options: &RenderOptions) -> String {
             None => plain(&mut out, finding),
         }
     }
+    if options.show_suppressed {
+        suppressed_list(&mut out, result);
+    }
     summary(&mut out, result);
     out
 }
@@ -73,19 +76,55 @@ fn plain(out: &mut String, finding: &Finding) {
     out.push('\n');
 }
 
+/// The suppressed findings, one a line with the reason given.
+fn suppressed_list(out: &mut String, result: &ScanResult) {
+    let suppressed: Vec<&Finding> = result
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_some())
+        .collect();
+    if suppressed.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "Suppressed {}:",
+        plural(suppressed.len(), "finding", "findings")
+    );
+    for f in suppressed {
+        let loc = &f.location;
+        let _ = writeln!(
+            out,
+            "  {}:{}:{}: [{}] {}\n    reason: {}",
+            loc.path,
+            loc.line,
+            loc.column,
+            f.check,
+            f.message,
+            f.suppressed.as_deref().unwrap_or_default()
+        );
+    }
+    out.push('\n');
+}
+
 fn summary(out: &mut String, result: &ScanResult) {
     let active = result.active().count();
     let suppressed = result.findings.len() - active;
+    let baselined = if result.baselined > 0 {
+        format!(", {} baselined", thousands(result.baselined))
+    } else {
+        String::new()
+    };
     if active == 0 {
-        if suppressed == 0 {
+        if suppressed == 0 && result.baselined == 0 {
             out.push_str("No findings.\n");
         } else {
-            let _ = writeln!(out, "No findings ({suppressed} suppressed).");
+            let _ = writeln!(out, "No findings ({suppressed} suppressed{baselined}).");
         }
     } else {
         let _ = writeln!(
             out,
-            "{} ({suppressed} suppressed)",
+            "{} ({suppressed} suppressed{baselined})",
             plural(active, "finding", "findings")
         );
         let mut by_check: BTreeMap<&str, usize> = BTreeMap::new();
