@@ -86,14 +86,14 @@ pub fn scan(options: &ScanOptions) -> Result<ScanResult, Error> {
             let (rules, map) = *ready;
             scan_against(&rules, options, map.as_ref(), &mut |_, _, _| {})
         }
-        Prepared::Invalid(result) => Ok(result),
+        Prepared::Invalid(result) => Ok(*result),
     }
 }
 
 /// The rules and the data map a run uses, or the problems of a data map that cannot be read.
 enum Prepared {
     Ready(Box<(Rules, Option<datamap::DataMap>)>),
-    Invalid(ScanResult),
+    Invalid(Box<ScanResult>),
 }
 
 fn prepare(options: &ScanOptions) -> Result<Prepared, Error> {
@@ -111,7 +111,11 @@ fn prepare(options: &ScanOptions) -> Result<Prepared, Error> {
     let taxonomy = taxonomy::Taxonomy::builtin();
     let map = match datamap::load(&path, &taxonomy) {
         Ok(map) => map,
-        Err(problems) => return Ok(Prepared::Invalid(invalid_datamap(&problems, options))),
+        Err(problems) => {
+            return Ok(Prepared::Invalid(Box::new(invalid_datamap(
+                &problems, options,
+            ))));
+        }
     };
     let rules = rules_for(&options.rules_dirs, &map, &taxonomy)?;
     Ok(Prepared::Ready(Box::new((rules, Some(map)))))
@@ -125,7 +129,7 @@ pub fn picture(
 ) -> Result<Result<erasure::picture::Picture, ScanResult>, Error> {
     let (rules, map) = match prepare(options)? {
         Prepared::Ready(ready) => *ready,
-        Prepared::Invalid(result) => return Ok(Err(result)),
+        Prepared::Invalid(result) => return Ok(Err(*result)),
     };
     let mut picture = erasure::picture::Picture::default();
     scan_against(&rules, options, map.as_ref(), &mut |program, _, calls| {
