@@ -401,8 +401,8 @@ fn check(args: &CheckArgs) -> ExitCode {
     }
     if result.datamap.is_none() && !args.scan.no_datamap && matches!(args.format, Format::Text) {
         eprintln!(
-            "hint: no datamap.yml found, so only identifier-in-log ran; `privlint init` proposes \
-             one from this scan"
+            "hint: no datamap.yml found here or above, so the data-map checks did not run; \
+             `privlint init` proposes one from this scan"
         );
     }
     let failing = threshold.is_some_and(|t| result.active().any(|f| f.severity >= t));

@@ -1032,3 +1032,59 @@ fn graph_draws_every_store_that_holds_an_element() {
         stdout(&dot)
     );
 }
+
+/// The Mermaid graph parses with Mermaid's own parser (`tests/mermaid/check.mjs`, Node with
+/// the pinned `mermaid` and `jsdom` packages, installed here from the npm registry on first use).
+#[test]
+fn graph_mermaid_parses_with_mermaid() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = root.join("tests/mermaid");
+    if !dir.join("node_modules/mermaid").exists() {
+        let status = std::process::Command::new("npm")
+            .args(["ci", "--silent", "--no-audit", "--no-fund"])
+            .current_dir(&dir)
+            .stdin(std::process::Stdio::null())
+            .status()
+            .expect("npm is needed for this test (Node.js 18 or later)");
+        assert!(status.success(), "npm ci in tests/mermaid failed");
+    }
+    let out_dir = TempDir::new().unwrap();
+    let mut files = Vec::new();
+    for (name, args) in [
+        ("email.mmd", vec!["graph", DEMO, "--data", "email"]),
+        ("all.mmd", vec!["graph", DEMO]),
+        ("store.mmd", vec!["graph", DEMO, "--store", "deliveries"]),
+    ] {
+        let out = run(&args);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let file = out_dir.path().join(name);
+        fs::write(&file, &out.stdout).unwrap();
+        files.push(file);
+    }
+    // And a broken one, so the checker is known to reject what Mermaid rejects.
+    let broken = out_dir.path().join("broken.mmd");
+    fs::write(&broken, "flowchart LR\n    n0[(\"x) -->\n").unwrap();
+    let check = |file: &Path| {
+        std::process::Command::new("node")
+            .arg(dir.join("check.mjs"))
+            .arg(file)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("node is needed for this test")
+    };
+    for file in &files {
+        let out = check(file);
+        assert!(
+            out.status.success(),
+            "{}: {}{}",
+            file.display(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("flowchart"));
+    }
+    assert!(
+        !check(&broken).status.success(),
+        "the checker accepts a broken diagram"
+    );
+}
