@@ -335,6 +335,37 @@ fn detect(program: &Program<'_>) -> Vec<Store> {
             }),
         }
     }
+    // ORM foreign keys (`ForeignKey(Customer, on_delete=CASCADE)`): the model's own store.
+    for unit in program
+        .units
+        .iter()
+        .filter(|u| !u.is_test && u.language != Language::Sql)
+    {
+        for def in &unit.facts.types {
+            let Some(child) = out.iter().position(|s| {
+                s.entity.as_deref() == Some(def.name.as_str()) && s.language == unit.language
+            }) else {
+                continue;
+            };
+            for (parent, action) in def
+                .traits
+                .iter()
+                .filter_map(|t| t.strip_prefix("fk:"))
+                .filter_map(|t| t.rsplit_once(':'))
+            {
+                if action != "cascade" {
+                    continue;
+                }
+                if let Some(p) = out.iter().position(|s| {
+                    s.entity.as_deref() == Some(parent) && s.language == unit.language
+                }) && p != child
+                    && !out[p].cascades_to.contains(&child)
+                {
+                    out[p].cascades_to.push(child);
+                }
+            }
+        }
+    }
     // `ON DELETE CASCADE`: deleting the parent deletes the child's rows.
     for (name, _, _, _, fks) in &tables {
         let Some(child) = out

@@ -516,6 +516,33 @@ impl<'a> Lower<'a> {
                     t.traits.push(format!("table:{table}"));
                 }
             }
+            // `customer = models.ForeignKey(Customer, on_delete=models.CASCADE)`: deleting the
+            // parent deletes these rows, as `fk:Customer:cascade`.
+            if let Some(r) = right.filter(|r| r.kind() == "call")
+                && let Some(function) = r.child_by_field_name("function")
+                && matches!(
+                    self.last_segment(function).as_deref(),
+                    Some("ForeignKey" | "OneToOneField" | "ForeignKeyField")
+                )
+                && let Some(args) = r.child_by_field_name("arguments")
+            {
+                let text = self.text(args);
+                let parent = kids(args)
+                    .into_iter()
+                    .find(|a| matches!(a.kind(), "identifier" | "attribute" | "string"))
+                    .and_then(|a| {
+                        self.text(a)
+                            .trim_matches(['"', '\''])
+                            .rsplit('.')
+                            .next()
+                            .map(str::to_string)
+                    });
+                let cascade = text.contains("CASCADE");
+                if let (Some(parent), Some(t)) = (parent, self.types.get_mut(*type_index)) {
+                    let action = if cascade { "cascade" } else { "no-action" };
+                    t.traits.push(format!("fk:{parent}:{action}"));
+                }
+            }
             for target in &targets {
                 if target.kind() == "identifier" {
                     let name = self.text(*target).to_string();

@@ -657,3 +657,27 @@ fn models_name_their_tables() {
         traits("Order")
     );
 }
+
+#[test]
+fn foreign_keys_say_whether_deletes_cascade() {
+    let f = facts(
+        "class Address(models.Model):\n    customer = models.ForeignKey(Customer, on_delete=models.CASCADE)\n\n\nclass Invoice(models.Model):\n    customer = models.ForeignKey(\"shop.Customer\", on_delete=models.PROTECT)\n",
+    );
+    let traits = |name: &str| {
+        f.types
+            .iter()
+            .find(|t| t.name == name)
+            .map(|t| t.traits.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        traits("Address").contains(&"fk:Customer:cascade".to_string()),
+        "{:?}",
+        traits("Address")
+    );
+    assert!(
+        traits("Invoice").contains(&"fk:Customer:no-action".to_string()),
+        "{:?}",
+        traits("Invoice")
+    );
+}
