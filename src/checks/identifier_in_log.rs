@@ -50,7 +50,7 @@
 use super::{Check, Context, capitalise, join_names};
 use crate::classify::CategoryId;
 use crate::finding::{DataRef, Finding, Severity};
-use crate::graph::{At, Origin, Program, SinkKind};
+use crate::graph::{Origin, Program, SinkKind};
 
 pub static CHECK: Check = Check {
     id: "identifier-in-log",
@@ -104,12 +104,6 @@ fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
             sink.callee,
             source_text
         );
-        let mut path: Vec<At> = primary.hops.clone();
-        path.push(At {
-            unit: sink.unit,
-            span: sink.span,
-            note: format!("logged by `{}`", sink.callee).into(),
-        });
         // The value as it is named nearest the sink.
         let what = primary
             .hops
@@ -123,15 +117,14 @@ fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
              the line above",
             join_names(&names)
         );
-        out.push(crate::findings::build(
-            cx.program,
-            CHECK.id,
-            CHECK.severity,
+        out.push(super::sink_finding(
+            cx,
+            &CHECK,
+            sink,
+            Some(primary),
+            "logged by",
             message,
-            sink.unit,
-            sink.span,
             data,
-            &path,
             help,
         ));
     }

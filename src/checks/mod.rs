@@ -117,6 +117,38 @@ pub fn sort_labels(labels: &mut [&crate::graph::Label]) {
         .sort_by(|a, b| (a.origin, a.hops.len(), &a.hops).cmp(&(b.origin, b.hops.len(), &b.hops)));
 }
 
+/// A finding at a sink: the path is the label's hops, then the sink itself with `what_happens`
+/// (`logged by`, `sent by`) and its callee.
+#[allow(clippy::too_many_arguments)] // one finding's fields
+pub fn sink_finding(
+    cx: &Context<'_, '_>,
+    check: &Check,
+    sink: &crate::graph::SinkRef,
+    label: Option<&crate::graph::Label>,
+    what_happens: &str,
+    message: String,
+    data: Vec<DataRef>,
+    help: String,
+) -> Finding {
+    let mut path: Vec<crate::graph::At> = label.map(|l| l.hops.clone()).unwrap_or_default();
+    path.push(crate::graph::At {
+        unit: sink.unit,
+        span: sink.span,
+        note: format!("{what_happens} `{}`", sink.callee).into(),
+    });
+    crate::findings::build(
+        cx.program,
+        check.id,
+        check.severity,
+        message,
+        sink.unit,
+        sink.span,
+        data,
+        &path,
+        help,
+    )
+}
+
 /// `a`, `a and b`, `a, b and c`.
 pub fn join_names(names: &[String]) -> String {
     match names {

@@ -41,7 +41,7 @@
 
 use super::{Check, Context, capitalise, join_keys, join_names};
 use crate::finding::{DataRef, Finding, Severity};
-use crate::graph::{At, Origin, SinkKind};
+use crate::graph::{Origin, SinkKind};
 use std::collections::BTreeMap;
 
 pub static CHECK: Check = Check {
@@ -152,21 +152,14 @@ fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
         };
         let data: Vec<DataRef> = missing.values().map(|(d, _)| d.clone()).collect();
         let primary = missing.values().next().map(|(_, l)| *l);
-        let mut path: Vec<At> = primary.map(|l| l.hops.clone()).unwrap_or_default();
-        path.push(At {
-            unit: sink.unit,
-            span: sink.span,
-            note: format!("processed by `{}`", sink.callee).into(),
-        });
-        out.push(crate::findings::build(
-            program,
-            CHECK.id,
-            CHECK.severity,
+        out.push(super::sink_finding(
+            cx,
+            &CHECK,
+            sink,
+            primary,
+            "processed by",
             message,
-            sink.unit,
-            sink.span,
             data,
-            &path,
             help,
         ));
     }

@@ -36,7 +36,7 @@
 use super::{Check, Context, capitalise, join_keys, join_names};
 use crate::attribution::Receiver;
 use crate::finding::{DataRef, Finding, Severity};
-use crate::graph::{At, Label, Origin};
+use crate::graph::{Label, Origin};
 use std::collections::BTreeMap;
 
 pub static CHECK: Check = Check {
@@ -149,26 +149,9 @@ fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
             ),
         };
         let refs: Vec<DataRef> = data.values().map(|(d, _)| d.clone()).collect();
-        let mut path: Vec<At> = data
-            .values()
-            .next()
-            .map(|(_, l)| l.hops.clone())
-            .unwrap_or_default();
-        path.push(At {
-            unit: sink.unit,
-            span: sink.span,
-            note: format!("sent by `{}`", sink.callee).into(),
-        });
-        out.push(crate::findings::build(
-            program,
-            CHECK.id,
-            CHECK.severity,
-            message,
-            sink.unit,
-            sink.span,
-            refs,
-            &path,
-            help,
+        let primary = data.values().next().map(|(_, l)| *l);
+        out.push(super::sink_finding(
+            cx, &CHECK, sink, primary, "sent by", message, refs, help,
         ));
     }
     out

@@ -67,29 +67,29 @@ const VIEW_METHODS: &[&str] = &[
     "retrieve",
 ];
 
-/// A class deriving from a view, view set, resource or handler class.
-fn is_view_class(program: &Program<'_>, language: Language, owner: &str) -> bool {
+/// Classes deriving from a view, view set, resource or handler class, by language.
+fn view_classes<'p>(program: &'p Program<'_>) -> HashSet<(Language, &'p str)> {
     program
         .units
         .iter()
-        .filter(|u| u.language == language)
-        .any(|u| {
-            u.facts.types.iter().any(|t| {
-                t.name == owner
-                    && t.traits.iter().any(|b| {
-                        [
-                            "View", "ViewSet", "APIView", "Resource", "Handler", "Consumer",
-                        ]
-                        .iter()
-                        .any(|s| b.ends_with(s))
-                    })
+        .flat_map(|u| u.facts.types.iter().map(move |t| (u.language, t)))
+        .filter(|(_, t)| {
+            t.traits.iter().any(|b| {
+                [
+                    "View", "ViewSet", "APIView", "Resource", "Handler", "Consumer",
+                ]
+                .iter()
+                .any(|s| b.ends_with(s))
             })
         })
+        .map(|(language, t)| (language, t.name.as_str()))
+        .collect()
 }
 
 /// Every entry point of the program, with why it is one.
 pub fn find(program: &Program<'_>) -> BTreeMap<FnId, String> {
     let mut out = BTreeMap::new();
+    let views = view_classes(program);
     let mut by_name: HashMap<&str, Vec<FnId>> = HashMap::new();
     for id in program.all_functions() {
         let f = program.function(id);
@@ -108,10 +108,10 @@ pub fn find(program: &Program<'_>) -> BTreeMap<FnId, String> {
         } else if f.name == "main" && f.owner.is_none() {
             out.insert(id, "`main`".to_string());
         } else if let Some(why) = f.decorators.iter().find_map(|d| decorator_entry(d)) {
-            out.insert(id, format!("{why} (`{}`)", first_line(&f.decorators, why)));
+            out.insert(id, format!("{why} (`{}`)", first_line(&f.decorators)));
         } else if let Some(owner) = f.owner.as_deref()
             && VIEW_METHODS.contains(&f.name.as_str())
-            && is_view_class(program, unit.language, owner)
+            && views.contains(&(unit.language, owner))
         {
             out.insert(id, format!("a method of the view `{owner}`"));
         }
@@ -150,7 +150,8 @@ fn decorator_entry(decorator: &str) -> Option<&'static str> {
         .map(|(_, why)| *why)
 }
 
-fn first_line<'a>(decorators: &'a [String], _why: &str) -> &'a str {
+/// The first line of the decorator that makes the function an entry point.
+fn first_line(decorators: &[String]) -> &str {
     decorators
         .iter()
         .find(|d| decorator_entry(d).is_some())

@@ -18,8 +18,18 @@ impl Frontend for SqlFrontend {
     fn facts(&self, source: &str) -> Result<FileFacts, ParseError> {
         let schema = parse_file(source);
         let mut facts = FileFacts::default();
-        for table in schema.tables.iter().filter(|t| t.created) {
-            let mut traits = vec!["sql:table".to_string(), format!("table:{}", table.name)];
+        // Tables created here first; columns added later by `ALTER TABLE` belong to the table
+        // wherever it was created, so those come as partial definitions.
+        let (created, altered): (Vec<_>, Vec<_>) = schema.tables.iter().partition(|t| t.created);
+        for (table, is_created) in created
+            .into_iter()
+            .map(|t| (t, true))
+            .chain(altered.into_iter().map(|t| (t, false)))
+        {
+            let mut traits = vec![
+                if is_created { "sql:table" } else { "sql:alter" }.to_string(),
+                format!("table:{}", table.name),
+            ];
             for fk in &table.foreign_keys {
                 let action = match fk.on_delete {
                     Some(OnDelete::Cascade) => "cascade",
@@ -44,24 +54,6 @@ impl Frontend for SqlFrontend {
                     })
                     .collect(),
                 traits,
-            });
-        }
-        // Columns added later by `ALTER TABLE` belong to the table wherever it was created.
-        for table in schema.tables.iter().filter(|t| !t.created) {
-            facts.types.push(TypeDef {
-                name: table.name.clone(),
-                span: table.span,
-                extent: table.span,
-                fields: table
-                    .columns
-                    .iter()
-                    .map(|c| FieldDef {
-                        name: c.name.clone(),
-                        ty: c.ty.clone(),
-                        span: c.span,
-                    })
-                    .collect(),
-                traits: vec!["sql:alter".to_string(), format!("table:{}", table.name)],
             });
         }
         facts.notes = schema
