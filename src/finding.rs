@@ -26,7 +26,7 @@ impl Severity {
 
 /// A place in a scanned file. `path` is relative to the scan root it was found under, with `/`
 /// separators, so output does not depend on where the repository is checked out.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Location {
     pub path: String,
     /// 1-based line and column (column in characters).
@@ -120,11 +120,18 @@ pub struct ScanResult {
     /// What the change declares and processes differently from the diff base, when one is given.
     #[serde(skip)]
     pub changes: Option<PrivacyChanges>,
+    /// Where personal data reaches a sink outside tests, with the data map's elements and
+    /// purposes (only with a data map): the evidence of the record of processing.
+    #[serde(skip)]
+    pub processing: Vec<crate::processing::Processing>,
+    /// Whether each store's erasure is implemented (only with a data map).
+    #[serde(skip)]
+    pub erasure: Vec<crate::erasure::verdict::StoreErasure>,
 }
 
 /// The privacy changes between the diff base and the scanned tree: what the data map declares
 /// (elements, purposes, recipients, stores) and what the code was seen to process (data
-/// categories and recipients in findings). Each list is sorted.
+/// categories in findings, and the flows of personal data to sinks). Each list is sorted.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct PrivacyChanges {
     /// The revision compared against, as given.
@@ -135,6 +142,8 @@ pub struct PrivacyChanges {
     pub stores: Delta,
     /// Fides keys of the data categories the findings are about.
     pub categories_found: Delta,
+    /// What the code does with personal data: `element → purposes → sink`.
+    pub flows: Delta,
 }
 
 /// Keys added and removed.
@@ -170,6 +179,7 @@ impl PrivacyChanges {
             && self.recipients.is_empty()
             && self.stores.is_empty()
             && self.categories_found.is_empty()
+            && self.flows.is_empty()
     }
 }
 

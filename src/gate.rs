@@ -174,7 +174,7 @@ pub struct BaseTree {
     revision: String,
 }
 
-fn git(args: &[&str], cwd: Option<&Path>) -> Result<std::process::Output, Error> {
+pub(crate) fn git(args: &[&str], cwd: Option<&Path>) -> Result<std::process::Output, Error> {
     let mut cmd = Command::new("git");
     if let Some(cwd) = cwd {
         cmd.current_dir(cwd);
@@ -185,7 +185,7 @@ fn git(args: &[&str], cwd: Option<&Path>) -> Result<std::process::Output, Error>
         .map_err(|e| Error::Git(format!("cannot run git: {e}")))
 }
 
-fn stdout_line(output: &std::process::Output) -> String {
+pub(crate) fn stdout_line(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stdout)
         .trim_end_matches(['\n', '\r'])
         .to_string()
@@ -380,6 +380,36 @@ pub fn against_base(
     Ok(())
 }
 
+/// What changed in processing between `revision` and the scanned tree: the head's record and
+/// scan result against the base's, written the same way from the tree of `revision`. A base
+/// without a data map (or with one that cannot be read) has an empty record.
+pub fn record_diff(
+    options: &ScanOptions,
+    revision: &str,
+    record_options: &crate::record::RecordOptions,
+    head_record: &crate::record::Record,
+    head_result: &ScanResult,
+    adjust: &dyn Fn(&mut ScanResult),
+) -> Result<crate::record::diff::RecordDiff, Error> {
+    let tree = BaseTree::extract(revision)?;
+    let base_options = tree.options(options)?;
+    let base = crate::record(&base_options, record_options, adjust)
+        .map_err(|e| Error::Git(format!("scanning {revision}: {e}")))?;
+    let (base_record, base_result) = match base {
+        crate::RecordRun::Ready(ready) => *ready,
+        crate::RecordRun::NoDatamap | crate::RecordRun::Invalid(_) => {
+            (crate::record::Record::default(), ScanResult::default())
+        }
+    };
+    Ok(crate::record::diff::RecordDiff::between(
+        revision,
+        &base_record,
+        head_record,
+        &crate::record::diff::flows(&base_result.processing),
+        &crate::record::diff::flows(&head_result.processing),
+    ))
+}
+
 /// The data map file or folder a scan with these options reads, if any.
 pub fn datamap_path(options: &ScanOptions) -> Option<PathBuf> {
     match &options.datamap {
@@ -428,6 +458,11 @@ pub fn privacy_changes(
             b.iter().map(String::as_str),
             h.iter().map(String::as_str),
         ),
+        flows: {
+            let b = crate::record::diff::flows(&base_result.processing);
+            let h = crate::record::diff::flows(&head_result.processing);
+            Delta::between(b.iter().map(String::as_str), h.iter().map(String::as_str))
+        },
     }
 }
 

@@ -19,6 +19,8 @@ pub mod graph;
 pub mod init;
 pub mod ir;
 pub mod lang;
+pub mod processing;
+pub mod record;
 pub mod report;
 pub mod rules;
 pub mod stores;
@@ -137,6 +139,38 @@ pub fn picture(
         picture = erasure::picture::Picture::build(program, &stores, map.as_ref(), filter);
     })?;
     Ok(Ok(picture))
+}
+
+/// What `privlint report` gets from a scan.
+pub enum RecordRun {
+    /// The record and the scan result it was written from.
+    Ready(Box<(record::Record, ScanResult)>),
+    /// No data map was found or given: a record needs one.
+    NoDatamap,
+    /// The data map cannot be read: the result holds its problems.
+    Invalid(Box<ScanResult>),
+}
+
+/// Scans with the data map and writes the record of processing. `adjust` runs on the scan's
+/// result first (the configuration's check settings), so the record's findings are the ones
+/// `privlint check` reports.
+pub fn record(
+    options: &ScanOptions,
+    record_options: &record::RecordOptions,
+    adjust: &dyn Fn(&mut ScanResult),
+) -> Result<RecordRun, Error> {
+    let (rules, map) = match prepare(options)? {
+        Prepared::Ready(ready) => *ready,
+        Prepared::Invalid(result) => return Ok(RecordRun::Invalid(result)),
+    };
+    let Some(map) = map else {
+        return Ok(RecordRun::NoDatamap);
+    };
+    let profiles = profiles_for(&rules, options, Some(&map))?;
+    let mut result = scan_against(&rules, options, Some(&map), &mut |_, _, _| {})?;
+    adjust(&mut result);
+    let record = record::Record::build(&map, &result, &profiles, record_options);
+    Ok(RecordRun::Ready(Box::new((record, result))))
 }
 
 /// Runs a whole scan with the given rules and no data map.
@@ -365,6 +399,14 @@ fn scan_in_pool(
     };
     let mut findings: Vec<finding::Finding> =
         checks::CHECKS.iter().flat_map(|c| (c.run)(&cx)).collect();
+    let processing = attribution
+        .as_ref()
+        .map(|att| processing::collect(&program, &hits, att))
+        .unwrap_or_default();
+    let erasure = match (map, &stores) {
+        (Some(m), Some(s)) => erasure::verdict::of(&program, s, &calls, m),
+        _ => Vec::new(),
+    };
     findings::apply_suppressions(&program, &mut findings, cx.datamap.is_some());
     findings.sort_by(|a, b| {
         (
@@ -422,6 +464,8 @@ fn scan_in_pool(
                 .map_or_else(|| m.root.clone(), |(p, _)| p.clone())
         }),
         datamap_invalid: false,
+        processing,
+        erasure,
         ..ScanResult::default()
     })
 }

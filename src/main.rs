@@ -49,6 +49,10 @@ enum Command {
     ExportFides(ExportFidesArgs),
     /// Write a baseline: the findings of now, which `check --baseline FILE` then leaves out.
     Baseline(BaselineArgs),
+    /// Write the record of processing activities (GDPR Art. 30) from the data map and the code:
+    /// HTML, Markdown, CSV, JSON or XLSX; merge the JSON records of many systems; or list what
+    /// changed in processing since a git revision.
+    Report(ReportArgs),
     /// Print the JSON Schema of the data map (`datamap.yml`), for editors and validators.
     Schema {
         /// Write the schema to this file (atomically) instead of standard output.
@@ -212,6 +216,43 @@ struct CheckArgs {
 }
 
 #[derive(clap::Args)]
+struct ReportArgs {
+    #[command(flatten)]
+    scan: ScanArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = report::record::RecordFormat::Html)]
+    format: report::record::RecordFormat,
+    /// Write the record to this file (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// The repository's web address, for permalinks to the evidence (default: from GitHub
+    /// Actions or GitLab CI, else git's `origin` remote).
+    #[arg(long, value_name = "URL")]
+    repo_url: Option<String>,
+    /// The commit the permalinks point at (default: git's HEAD).
+    #[arg(long, value_name = "SHA")]
+    commit: Option<String>,
+    /// How permalinks are spelled (default: gitlab when the address's host says so, else
+    /// github).
+    #[arg(long, value_enum)]
+    link_style: Option<privlint::record::source::LinkStyle>,
+    /// The system's name in the record (default: the repository's folder name).
+    #[arg(long, value_name = "NAME")]
+    system: Option<String>,
+    /// Combine the JSON records of several systems (`report --format json` of each
+    /// repository) into one record; nothing is scanned.
+    #[arg(long, value_name = "JSON", num_args = 1.., conflicts_with = "diff_base")]
+    merge: Vec<PathBuf>,
+    /// List what changed in processing since this git revision (elements, purposes,
+    /// recipients, stores, flows), as `md` or `json`.
+    #[arg(long, value_name = "REV")]
+    diff_base: Option<String>,
+    /// Print the JSON Schema of the JSON record and exit.
+    #[arg(long, conflicts_with_all = ["merge", "diff_base"])]
+    schema: bool,
+}
+
+#[derive(clap::Args)]
 struct BaselineArgs {
     #[command(flatten)]
     scan: ScanArgs,
@@ -242,6 +283,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check(&args),
         Command::Baseline(args) => baseline(&args),
+        Command::Report(args) => record_report(&args),
         Command::Explain { id } => explain(id.as_deref()),
         Command::Rules(args) => list_rules(&args),
         Command::Schema { output } => schema(output.as_deref()),
@@ -407,6 +449,202 @@ fn check(args: &CheckArgs) -> ExitCode {
     }
     let failing = threshold.is_some_and(|t| result.active().any(|f| f.severity >= t));
     ExitCode::from(u8::from(failing))
+}
+
+/// When the record is written: `SOURCE_DATE_EPOCH` (reproducible builds) or now, in UTC.
+fn generated_at() -> String {
+    let now = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
+        .unwrap_or_else(time::OffsetDateTime::now_utc);
+    now.replace_nanosecond(0)
+        .unwrap_or(now)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// Writes `bytes` to `output`, or to standard output; `false` (with a message) on failure.
+fn emit(output: Option<&Path>, bytes: &[u8], what: &str) -> bool {
+    let written = if let Some(path) = output {
+        write_atomically(path, bytes)
+    } else {
+        let mut out = std::io::stdout().lock();
+        out.write_all(bytes).and_then(|()| out.flush())
+    };
+    match written {
+        Ok(()) => true,
+        Err(e) => {
+            let target = output.map_or_else(
+                || "standard output".to_string(),
+                |p| p.display().to_string(),
+            );
+            eprintln!("error: cannot write the {what} to {target}: {e}");
+            false
+        }
+    }
+}
+
+fn print_invalid(invalid: &privlint::finding::ScanResult) {
+    let text = report::render(
+        invalid,
+        Format::Text,
+        &RenderOptions {
+            color: false,
+            width: terminal_width(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            show_suppressed: false,
+        },
+    );
+    eprint!("{text}");
+}
+
+fn record_report(args: &ReportArgs) -> ExitCode {
+    use report::record::RecordFormat;
+    if args.schema {
+        let text = privlint::record::json_schema_text();
+        return if emit(args.output.as_deref(), text.as_bytes(), "schema") {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(2)
+        };
+    }
+    if args.diff_base.is_some() && !matches!(args.format, RecordFormat::Md | RecordFormat::Json) {
+        eprintln!(
+            "error: the privacy diff is written as Markdown or JSON\n  help: add `--format md` \
+             or `--format json`"
+        );
+        return ExitCode::from(2);
+    }
+    if args.format == RecordFormat::Xlsx && args.output.is_none() && std::io::stdout().is_terminal()
+    {
+        eprintln!(
+            "error: an XLSX workbook is binary and would garble the terminal\n  help: add \
+             `--output record.xlsx`"
+        );
+        return ExitCode::from(2);
+    }
+    let generated_at = generated_at();
+    if !args.merge.is_empty() {
+        let record = match privlint::record::merge::merge(&args.merge, &generated_at) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        return write_record(&record, args);
+    }
+    let (options, config) = match scan_options(&args.scan) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let first = options
+        .paths
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let request = privlint::record::source::LinkRequest {
+        repo_url: args.repo_url.clone(),
+        commit: args.commit.clone(),
+        style: args.link_style,
+    };
+    if let Some(url) = &args.repo_url
+        && privlint::record::source::normalise(url).is_none()
+    {
+        eprintln!(
+            "error: `--repo-url {url}` is not an http(s) address\n  help: give the repository's \
+             web address, e.g. `--repo-url https://github.com/owner/repo`"
+        );
+        return ExitCode::from(2);
+    }
+    let (links, commit) = privlint::record::source::resolve(&request, &first);
+    let datamap = privlint::gate::datamap_path(&options);
+    // The system is named after the folder of its data map (the repository, usually).
+    let system = args.system.clone().unwrap_or_else(|| {
+        let folder = datamap.clone().unwrap_or_else(|| first.clone());
+        let folder = std::fs::canonicalize(&folder).unwrap_or(folder);
+        let folder = if folder.is_file() {
+            folder.parent().map(Path::to_path_buf).unwrap_or(folder)
+        } else {
+            folder
+        };
+        folder.file_name().map_or_else(
+            || "system".to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    });
+    let record_options = privlint::record::RecordOptions {
+        system,
+        links,
+        commit,
+        generated_at,
+        datamap: datamap.map(|p| privlint::findings::display_path(&p)),
+    };
+    let adjust = |r: &mut privlint::finding::ScanResult| config.apply(r);
+    let (record, result) = match privlint::record(&options, &record_options, &adjust) {
+        Ok(privlint::RecordRun::Ready(ready)) => *ready,
+        Ok(privlint::RecordRun::Invalid(invalid)) => {
+            print_invalid(&invalid);
+            return ExitCode::from(2);
+        }
+        Ok(privlint::RecordRun::NoDatamap) => {
+            eprintln!(
+                "error: no data map found in {} or above: the record of processing is written \
+                 from one\n  help: `privlint init {}` proposes a datamap.yml from the code, or \
+                 pass `--datamap PATH`",
+                first.display(),
+                first.display()
+            );
+            return ExitCode::from(2);
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(revision) = &args.diff_base {
+        let diff = match privlint::gate::record_diff(
+            &options,
+            revision,
+            &record_options,
+            &record,
+            &result,
+            &adjust,
+        ) {
+            Ok(d) => d,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let text = if args.format == RecordFormat::Json {
+            report::record::diff::json(&diff)
+        } else {
+            report::record::diff::markdown(&diff)
+        };
+        return if emit(args.output.as_deref(), text.as_bytes(), "privacy diff") {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(2)
+        };
+    }
+    write_record(&record, args)
+}
+
+fn write_record(record: &privlint::record::Record, args: &ReportArgs) -> ExitCode {
+    let bytes = match report::record::render(record, args.format) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if emit(args.output.as_deref(), &bytes, "record") {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    }
 }
 
 fn schema(output: Option<&Path>) -> ExitCode {

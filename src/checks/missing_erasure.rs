@@ -275,7 +275,7 @@ fn describe(store: &crate::erasure::Store) -> String {
 
 /// A declared erasure entry point (`accounts.delete_account`, `accounts::delete_account`,
 /// `AccountService.delete`) as a function of the program.
-fn resolve(program: &crate::graph::Program<'_>, name: &str) -> Option<FnId> {
+pub(crate) fn resolve(program: &crate::graph::Program<'_>, name: &str) -> Option<FnId> {
     let parts: Vec<&str> = name.split(['.', ':']).filter(|p| !p.is_empty()).collect();
     let (function, qualifiers) = parts.split_last()?;
     program.all_functions().into_iter().find(|id| {

@@ -102,6 +102,10 @@ pub struct Controller {
     /// The department responsible for the processing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
+    /// A general description of the technical and organisational security measures (GDPR
+    /// Art. 30(1)(g)), for the record of processing; a purpose may give its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_measures: Option<String>,
 }
 
 /// A Data Protection Officer.
@@ -181,6 +185,112 @@ pub struct Purpose {
     /// What the processing is for, for reports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The department or team that owns the processing (`Marketing`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Whether the organisation processes this purpose as the `controller` (default) or as a
+    /// `processor` on behalf of another controller.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    /// A controller that decides this processing jointly with the organisation (GDPR Art. 26).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub joint_controller: Option<String>,
+    /// The Art. 9(2) condition that allows processing special categories of data (health,
+    /// biometrics, ...) for this purpose.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub special_category_condition: Option<SpecialCategoryCondition>,
+    /// The legitimate interest pursued, when the legal basis is `legitimate_interests`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legitimate_interest: Option<String>,
+    /// Where the legitimate interests assessment is kept (a URL or reference).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legitimate_interest_assessment: Option<String>,
+    /// Automated decisions, including profiling, made in this processing (GDPR Art. 22),
+    /// described; leave out when there are none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub automated_decisions: Option<String>,
+    /// The data protection impact assessment (GDPR Art. 35).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dpia: Option<Dpia>,
+    /// The security measures of this processing, when they differ from the controller's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_measures: Option<String>,
+}
+
+/// Who decides the processing: the organisation itself, or another controller it works for.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Controller,
+    Processor,
+}
+
+impl Role {
+    /// The key written in the data map.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Controller => "controller",
+            Self::Processor => "processor",
+        }
+    }
+}
+
+/// The condition of GDPR Art. 9(2)(a)–(j) that allows processing special categories of data:
+/// `explicit_consent` (a), `employment_social_security` (b), `vital_interests` (c),
+/// `not_for_profit_body` (d), `made_public_by_subject` (e), `legal_claims` (f),
+/// `substantial_public_interest` (g), `health_or_social_care` (h), `public_health` (i),
+/// `archiving_research_statistics` (j).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum SpecialCategoryCondition {
+    ExplicitConsent,
+    EmploymentSocialSecurity,
+    VitalInterests,
+    NotForProfitBody,
+    MadePublicBySubject,
+    LegalClaims,
+    SubstantialPublicInterest,
+    HealthOrSocialCare,
+    PublicHealth,
+    ArchivingResearchStatistics,
+}
+
+impl SpecialCategoryCondition {
+    /// A human label with its point of Art. 9(2), for reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ExplicitConsent => "Explicit consent (Art. 9(2)(a))",
+            Self::EmploymentSocialSecurity => {
+                "Employment, social security and social protection law (Art. 9(2)(b))"
+            }
+            Self::VitalInterests => "Vital interests (Art. 9(2)(c))",
+            Self::NotForProfitBody => "Not-for-profit body, members (Art. 9(2)(d))",
+            Self::MadePublicBySubject => "Made public by the data subject (Art. 9(2)(e))",
+            Self::LegalClaims => "Legal claims or courts (Art. 9(2)(f))",
+            Self::SubstantialPublicInterest => "Substantial public interest (Art. 9(2)(g))",
+            Self::HealthOrSocialCare => "Health or social care (Art. 9(2)(h))",
+            Self::PublicHealth => "Public health (Art. 9(2)(i))",
+            Self::ArchivingResearchStatistics => "Archiving, research or statistics (Art. 9(2)(j))",
+        }
+    }
+}
+
+/// A data protection impact assessment.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Dpia {
+    /// Whether the processing needs a DPIA (likely high risk, GDPR Art. 35(1)).
+    pub required: bool,
+    /// How far the assessment is (`not started`, `in progress`, `done 2026-03`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Where the assessment is kept (a URL or reference).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
 }
 
 /// A recipient of personal data: a processor or a third party.
@@ -212,6 +322,34 @@ pub struct Recipient {
     /// The data processing agreement: a reference or URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processor_contract: Option<String>,
+    /// What kind of recipient it is: a `processor` acting on the controller's behalf, an
+    /// independent `third_party` controller, a `public_authority`, or an `intra_group` company.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<RecipientKind>,
+}
+
+/// What kind of recipient receives the data (the "categories of recipients" of Art. 30).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum RecipientKind {
+    Processor,
+    ThirdParty,
+    PublicAuthority,
+    IntraGroup,
+}
+
+impl RecipientKind {
+    /// A human label, for reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Processor => "Processor",
+            Self::ThirdParty => "Third party",
+            Self::PublicAuthority => "Public authority",
+            Self::IntraGroup => "Group company",
+        }
+    }
 }
 
 /// A place where personal data is stored.

@@ -16,6 +16,7 @@
 pub mod entry;
 pub mod ops;
 pub mod picture;
+pub mod verdict;
 
 use crate::classify::CategoryId;
 use crate::graph::calls::CallGraph;

@@ -292,6 +292,15 @@ impl Context<'_> {
             data_use,
             name,
             description: None,
+            owner: None,
+            role: None,
+            joint_controller: None,
+            special_category_condition: None,
+            legitimate_interest: None,
+            legitimate_interest_assessment: None,
+            automated_decisions: None,
+            dpia: None,
+            security_measures: None,
         }
     }
 
@@ -612,6 +621,7 @@ fn controller(manifest: &Manifest) -> Option<Controller> {
         representative: org.representative.as_ref().and_then(|r| nonempty(&r.name)),
         address: contact.and_then(|c| nonempty(&c.address)),
         department: None,
+        security_measures: None,
     })
 }
 

@@ -99,6 +99,7 @@ pub fn render(result: &ScanResult, options: &RenderOptions) -> String {
                 "data categories found in code",
                 &changes.categories_found,
             );
+            delta(&mut out, "flows of personal data", &changes.flows);
             out.push('\n');
         }
     }
@@ -146,7 +147,7 @@ pub fn escape(s: &str) -> String {
 
 /// Text for inside a code span: backticks and line breaks cannot occur in one, and `|` would
 /// end a table cell.
-fn code_text(s: &str) -> String {
+pub fn code_text(s: &str) -> String {
     s.chars()
         .map(|c| match c {
             '`' | '|' => '\'',

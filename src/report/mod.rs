@@ -6,6 +6,7 @@ pub mod github;
 pub mod graph;
 pub mod json;
 pub mod markdown;
+pub mod record;
 pub mod sarif;
 pub mod text;
 

@@ -69,20 +69,20 @@ fn locate_finds_keys_and_items() {
     let map = load_text(FULL).unwrap_or_else(|p| panic!("{p:#?}"));
     let text = &map.files[0].1;
     let marketing = map.locate("/purposes/marketing").expect("located");
-    assert_eq!((marketing.line, marketing.column), (23, 3));
+    assert_eq!((marketing.line, marketing.column), (24, 3));
     assert_eq!(&text[marketing.start..marketing.end], "marketing");
     let item = map.locate("/purposes/marketing/data/1").expect("item");
-    assert_eq!((item.line, item.column), (23, 52));
+    assert_eq!((item.line, item.column), (24, 52));
     assert_eq!(&text[item.start..item.end], "loyalty");
     let country = map.locate("/recipients/mailgun/country").expect("key");
-    assert_eq!((country.line, country.column), (30, 5));
+    assert_eq!((country.line, country.column), (45, 5));
     assert_eq!(&text[country.start..country.end], "country");
     let value = map
         .locate_value("/recipients/mailgun/country")
         .expect("value");
     assert_eq!(&text[value.start..value.end], "US");
     let allow = map.locate("/logging/allow/0/purpose").expect("allow");
-    assert_eq!(allow.line, 43);
+    assert_eq!(allow.line, 59);
     assert!(map.locate("/purposes/nope").is_none());
 }
 
