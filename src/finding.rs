@@ -144,6 +144,8 @@ pub struct PrivacyChanges {
     pub categories_found: Delta,
     /// What the code does with personal data: `element → purposes → sink`.
     pub flows: Delta,
+    /// Declarations kept but changed: `purpose `accounts`: legal basis: contract → consent`.
+    pub changed: Vec<String>,
 }
 
 /// Keys added and removed.
@@ -180,6 +182,7 @@ impl PrivacyChanges {
             && self.stores.is_empty()
             && self.categories_found.is_empty()
             && self.flows.is_empty()
+            && self.changed.is_empty()
     }
 }
 

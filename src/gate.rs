@@ -448,7 +448,38 @@ pub fn privacy_changes(
             .collect()
     };
     let (b, h) = (categories(base_result), categories(head_result));
+    // The same comparison as `privlint report --diff-base`, for what was kept but changed.
+    let record = |map: &Option<crate::datamap::DataMap>, result: &ScanResult| {
+        map.as_ref()
+            .map_or_else(crate::record::Record::default, |m| {
+                crate::record::Record::build(
+                    m,
+                    result,
+                    &[],
+                    &crate::record::RecordOptions::default(),
+                )
+            })
+    };
+    let diff = crate::record::diff::RecordDiff::between(
+        revision,
+        &record(&base, base_result),
+        &record(&head, head_result),
+        &BTreeSet::new(),
+        &BTreeSet::new(),
+    );
+    let mut changed = Vec::new();
+    for (what, changes) in [
+        ("element", &diff.elements),
+        ("purpose", &diff.purposes),
+        ("recipient", &diff.recipients),
+        ("store", &diff.stores),
+    ] {
+        for c in &changes.changed {
+            changed.push(format!("{what} `{}`: {}", c.key, c.differences.join("; ")));
+        }
+    }
     PrivacyChanges {
+        changed,
         base: revision.to_string(),
         elements: delta(|m| m.data.keys().cloned().collect()),
         purposes: delta(|m| m.purposes.keys().cloned().collect()),

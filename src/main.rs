@@ -930,7 +930,17 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    // A report is for others to read: the mode of the file it replaces, else what the umask
+    // leaves of 0666 (as any editor would write it), not the temporary file's private 0600.
+    #[cfg(unix)]
+    let permissions = std::fs::metadata(path).map_or_else(
+        |_| std::os::unix::fs::PermissionsExt::from_mode(0o666),
+        |m| m.permissions(),
+    );
+    #[cfg(unix)]
+    builder.permissions(permissions);
+    let mut tmp = builder.tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;

@@ -42,6 +42,18 @@ impl ErasureStatus {
         }
     }
 
+    /// The key written in the JSON record (`not_linked`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Verified => "verified",
+            Self::NotLinked => "not_linked",
+            Self::Incomplete => "incomplete",
+            Self::Unreachable => "unreachable",
+            Self::Missing => "missing",
+            Self::NotInCode => "not_in_code",
+        }
+    }
+
     /// Whether the record can state that erasure works.
     pub fn is_verified(self) -> bool {
         self == Self::Verified

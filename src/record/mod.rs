@@ -129,6 +129,8 @@ pub struct StoreRef {
     pub retention: Option<String>,
     /// Whether erasure is verified, in the words of [`ErasureStatus::label`].
     pub erasure: String,
+    /// The verdict's key (as [`StoreEntry::erasure_status`]).
+    pub erasure_status: String,
     pub erasure_verified: bool,
 }
 
@@ -542,6 +544,7 @@ impl<'a> Builder<'a> {
                         location: s.location.clone(),
                         retention: s.retention.clone(),
                         erasure: status.label().to_string(),
+                        erasure_status: status.key().to_string(),
                         erasure_verified: status.is_verified(),
                     },
                 )
@@ -817,10 +820,7 @@ impl<'a> Builder<'a> {
                 data: declared.map_or_else(|| e.categories.clone(), |d| d.data.clone()),
                 retention: declared.and_then(|d| d.retention.clone()),
                 retention_enforced: e.retention_enforced,
-                erasure_status: serde_json::to_value(e.status)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
+                erasure_status: e.status.key().to_string(),
                 erasure: e.status.label().to_string(),
                 erasure_entry_points: declared.map(|d| d.erasure.clone()).unwrap_or_default(),
                 erased_by: e

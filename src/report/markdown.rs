@@ -100,6 +100,9 @@ pub fn render(result: &ScanResult, options: &RenderOptions) -> String {
                 &changes.categories_found,
             );
             delta(&mut out, "flows of personal data", &changes.flows);
+            for c in &changes.changed {
+                let _ = writeln!(out, "- Changed {}", super::record::markdown::inline(c));
+            }
             out.push('\n');
         }
     }

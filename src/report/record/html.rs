@@ -60,8 +60,14 @@ fn inline(text: &str) -> Markup {
     }
 }
 
-fn status_badge(verified: bool, text: &str) -> Markup {
-    html! { span class=(if verified { "badge ok" } else { "badge bad" }) { (text) } }
+/// Green when verified, amber when not checked, red otherwise.
+fn status_badge(status: &str, text: &str) -> Markup {
+    let class = match status {
+        "verified" => "badge ok",
+        "not_in_code" | "not_linked" => "badge warn",
+        _ => "badge bad",
+    };
+    html! { span class=(class) { (text) } }
 }
 
 fn or_dash(value: Option<&String>) -> Markup {
@@ -137,7 +143,7 @@ fn purpose(p: &PurposeEntry, several: bool) -> Markup {
                             code { (s.key) }
                             @if let Some(l) = &s.location { " in " (l) }
                             ", kept " (s.retention.as_deref().unwrap_or("for an undeclared time"))
-                            " " (status_badge(s.erasure_verified, &s.erasure))
+                            " " (status_badge(&s.erasure_status, &s.erasure))
                         }
                     } }
                 } }
@@ -204,7 +210,7 @@ fn store_row(s: &StoreEntry) -> Markup {
                 }
             }
             td {
-                (status_badge(s.erasure_status == "verified", &s.erasure))
+                (status_badge(&s.erasure_status, &s.erasure))
                 @if !s.notes.is_empty() { ul.tight { @for n in &s.notes { li { (n) } } } }
             }
             td { ul.tight { @for e in &s.erased_by { li { (e.code) " " (e.what) ": " (place(e)) } } } }

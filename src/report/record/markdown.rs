@@ -7,7 +7,7 @@ use crate::report::markdown::{code_text, escape};
 use std::fmt::Write;
 
 /// Prose escaped, code spans kept as code.
-fn inline(s: &str) -> String {
+pub fn inline(s: &str) -> String {
     super::segments(s)
         .into_iter()
         .map(|(code, part)| {

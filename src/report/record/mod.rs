@@ -259,7 +259,13 @@ pub fn rights(p: &PurposeEntry) -> String {
     } else if p.erasure_verified {
         "Erasure: verified in code".into()
     } else {
-        "Erasure: not verified".into()
+        let open: Vec<&str> = p
+            .stores
+            .iter()
+            .filter(|s| !s.erasure_verified)
+            .map(|s| s.key.as_str())
+            .collect();
+        format!("Erasure: not verified for {}", open.join(", "))
     }
 }
 
