@@ -649,22 +649,10 @@ fn write_record(record: &privlint::record::Record, args: &ReportArgs) -> ExitCod
 
 fn schema(output: Option<&Path>) -> ExitCode {
     let text = privlint::datamap::json_schema_text();
-    let written = if let Some(path) = output {
-        write_atomically(path, text.as_bytes())
+    if emit(output, text.as_bytes(), "schema") {
+        ExitCode::SUCCESS
     } else {
-        let mut out = std::io::stdout().lock();
-        out.write_all(text.as_bytes()).and_then(|()| out.flush())
-    };
-    match written {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            let target = output.map_or_else(
-                || "standard output".to_string(),
-                |p| p.display().to_string(),
-            );
-            eprintln!("error: cannot write {target}: {e}");
-            ExitCode::from(2)
-        }
+        ExitCode::from(2)
     }
 }
 
@@ -685,17 +673,7 @@ fn graph(args: &GraphArgs) -> ExitCode {
     let picture = match privlint::picture(&options, &filter) {
         Ok(Ok(p)) => p,
         Ok(Err(invalid)) => {
-            let text = report::render(
-                &invalid,
-                Format::Text,
-                &RenderOptions {
-                    color: false,
-                    width: terminal_width(),
-                    version: env!("CARGO_PKG_VERSION").to_string(),
-                    show_suppressed: false,
-                },
-            );
-            eprint!("{text}");
+            print_invalid(&invalid);
             return ExitCode::from(2);
         }
         Err(e) => {
@@ -704,17 +682,11 @@ fn graph(args: &GraphArgs) -> ExitCode {
         }
     };
     let text = report::graph::render(&picture, args.format);
-    let written = if let Some(path) = &args.output {
-        write_atomically(path, text.as_bytes())
+    if emit(args.output.as_deref(), text.as_bytes(), "graph") {
+        ExitCode::SUCCESS
     } else {
-        let mut out = std::io::stdout().lock();
-        out.write_all(text.as_bytes()).and_then(|()| out.flush())
-    };
-    if let Err(e) = written {
-        eprintln!("error: cannot write the graph: {e}");
-        return ExitCode::from(2);
+        ExitCode::from(2)
     }
-    ExitCode::SUCCESS
 }
 
 fn init(args: &InitArgs) -> ExitCode {
