@@ -8,6 +8,9 @@ use crate::record::{
 };
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
+/// Places listed per element in the table of personal data (each purpose card lists more).
+const PLACES_PER_ELEMENT: usize = 3;
+
 const STYLE: &str = r#"
 :root { --ink:#1d2330; --muted:#5b6475; --line:#d9dee7; --bg:#f6f8fb; --ok:#1f7a3d; --bad:#b42318; --warn:#9a6700; --accent:#1f4e99; }
 * { box-sizing: border-box; }
@@ -336,7 +339,13 @@ pub fn render(record: &Record) -> String {
                             td { (e.purposes.join(", ")) }
                             td { (e.stores.join(", ")) }
                             td { (e.recipients.join(", ")) }
-                            td { (e.evidence.len()) }
+                            td {
+                                @if e.evidence.is_empty() { span.muted { "none found" } }
+                                ul.tight {
+                                    @for x in e.evidence.iter().take(PLACES_PER_ELEMENT) { li { (x.what) ": " (place(x)) } }
+                                    @if e.evidence.len() > PLACES_PER_ELEMENT { li.muted { "and " (e.evidence.len() - PLACES_PER_ELEMENT) " more" } }
+                                }
+                            }
                         }
                     }
                 } }

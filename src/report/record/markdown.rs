@@ -256,7 +256,13 @@ pub fn render(record: &Record) -> String {
             cell(&e.purposes.join(", ")),
             cell(&e.stores.join(", ")),
             cell(&e.recipients.join(", ")),
-            e.evidence.len()
+            {
+                let mut places: Vec<String> = e.evidence.iter().take(3).map(place).collect();
+                if e.evidence.len() > 3 {
+                    places.push(format!("and {} more", e.evidence.len() - 3));
+                }
+                cell_list(&places)
+            }
         );
     }
     out.push('\n');
