@@ -767,3 +767,23 @@ fn no_data_map_is_a_clear_error() {
     );
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn an_invalid_data_map_is_reported_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("datamap.yml"),
+        "version: 1\npurposes:\n  accounts: { legal_basis: contrakt }\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("record.html"), "the old record\n").unwrap();
+    let out = privlint(dir.path(), &["report", ".", "-o", "record.html"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("datamap.yml:3"), "{err}");
+    assert!(err.contains("contract"), "did-you-mean: {err}");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("record.html")).unwrap(),
+        "the old record\n"
+    );
+}
