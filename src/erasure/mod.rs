@@ -1,8 +1,10 @@
 //! Stores and erasure: where personal data is kept, which code writes, deletes or anonymises
 //! it, and which of that code the system's entry points reach.
 //!
-//! - **Stores** are ORM models (Django, `SQLAlchemy`, Peewee, Tortoise, `MongoEngine`; diesel,
-//!   sqlx `FromRow`, `SeaORM`) and SQL tables, each with the personal categories its fields hold.
+//! - **Stores** are ORM models (Django, `SQLAlchemy`, `SQLModel` tables, Peewee, Tortoise,
+//!   `MongoEngine`; diesel, sqlx `FromRow`, `SeaORM`) and SQL tables, each with the personal
+//!   categories its fields hold; foreign keys and relationships that cascade tie a child's
+//!   rows to its parent's.
 //! - **Operations** are read from the calls as written: an ORM `delete` on a model, a query set
 //!   or an instance, `session.delete(obj)`, diesel `delete(users...)`, an `update(...)` or a field
 //!   assignment followed by `save()` that sets personal fields to nothing, a constant or a
@@ -85,6 +87,7 @@ const MODEL_TRAITS: &[(&str, &str)] = &[
     ("Model", "model"),
     ("Base", "SQLAlchemy model"),
     ("DeclarativeBase", "SQLAlchemy model"),
+    ("table=True", "SQLModel model"),
     ("Document", "MongoEngine document"),
     ("DynamicDocument", "MongoEngine document"),
     ("Queryable", "diesel model"),
@@ -190,6 +193,28 @@ fn snake(name: &str) -> String {
         out.push(c.to_ascii_lowercase());
     }
     out
+}
+
+/// The store of a model that code of `language` names: by its class (`Customer`), its table
+/// (`customers`), or the table an ORM gives it by default (`customer` for `Customer`).
+fn model_named(stores: &[Store], language: Language, name: &str) -> Option<usize> {
+    let same = |s: &&Store| s.language == language;
+    let wanted = normalise(name);
+    stores
+        .iter()
+        .position(|s| same(&s) && s.entity.as_deref() == Some(name))
+        .or_else(|| {
+            stores
+                .iter()
+                .position(|s| same(&s) && s.table.as_deref() == Some(name))
+        })
+        .or_else(|| {
+            stores.iter().position(|s| {
+                same(&s)
+                    && s.table.is_none()
+                    && s.entity.as_deref().is_some_and(|e| normalise(e) == wanted)
+            })
+        })
 }
 
 /// A table from a schema file or a diesel `table!`: name, where, personal categories of its
@@ -335,33 +360,38 @@ fn detect(program: &Program<'_>) -> Vec<Store> {
             }),
         }
     }
-    // ORM foreign keys (`ForeignKey(Customer, on_delete=CASCADE)`): the model's own store.
+    // ORM foreign keys (`ForeignKey(Customer, on_delete=CASCADE)`, `Column(ForeignKey(
+    // "users.id", ondelete="CASCADE"))`) on the child, and relationships that cascade
+    // (`relationship("Address", cascade="all, delete-orphan")`) on the parent.
     for unit in program
         .units
         .iter()
         .filter(|u| !u.is_test && u.language != Language::Sql)
     {
         for def in &unit.facts.types {
-            let Some(child) = out.iter().position(|s| {
+            let Some(this) = out.iter().position(|s| {
                 s.entity.as_deref() == Some(def.name.as_str()) && s.language == unit.language
             }) else {
                 continue;
             };
-            for (parent, action) in def
+            let parents = def
                 .traits
                 .iter()
                 .filter_map(|t| t.strip_prefix("fk:"))
                 .filter_map(|t| t.rsplit_once(':'))
-            {
-                if action != "cascade" {
-                    continue;
-                }
-                if let Some(p) = out.iter().position(|s| {
-                    s.entity.as_deref() == Some(parent) && s.language == unit.language
-                }) && p != child
-                    && !out[p].cascades_to.contains(&child)
-                {
-                    out[p].cascades_to.push(child);
+                .filter(|(_, action)| *action == "cascade")
+                .filter_map(|(parent, _)| model_named(&out, unit.language, parent))
+                .map(|p| (p, this));
+            let children = def
+                .traits
+                .iter()
+                .filter_map(|t| t.strip_prefix("cascade-to:"))
+                .filter_map(|child| model_named(&out, unit.language, child))
+                .map(|c| (this, c));
+            let edges: Vec<(usize, usize)> = parents.chain(children).collect();
+            for (p, c) in edges {
+                if p != c && !out[p].cascades_to.contains(&c) {
+                    out[p].cascades_to.push(c);
                 }
             }
         }
