@@ -16,6 +16,7 @@
 //! Reachability is over the call graph the propagation built (petgraph).
 
 pub mod entry;
+pub mod migrations;
 pub mod ops;
 pub mod picture;
 
@@ -195,6 +196,18 @@ fn snake(name: &str) -> String {
     out
 }
 
+/// The personal categories of a table's columns (pseudonymous keys left out).
+fn column_categories<'n>(
+    classifier: &crate::classify::Classifier,
+    owner: &str,
+    columns: impl Iterator<Item = &'n str>,
+) -> BTreeSet<CategoryId> {
+    columns
+        .filter_map(|c| classifier.classify_name(c))
+        .filter(|c| !classifier.category(*c).pseudonymous && !classifier.owner_excludes(*c, owner))
+        .collect()
+}
+
 /// The store of a model that code of `language` names: by its class (`Customer`), its table
 /// (`customers`), or the table an ORM gives it by default (`customer` for `Customer`).
 fn model_named(stores: &[Store], language: Language, name: &str) -> Option<usize> {
@@ -217,9 +230,22 @@ fn model_named(stores: &[Store], language: Language, name: &str) -> Option<usize
         })
 }
 
-/// A table from a schema file or a diesel `table!`: name, where, personal categories of its
-/// columns, and its foreign keys (parent, whether deletes cascade).
-type TableSeen = (String, u32, Span, BTreeSet<CategoryId>, Vec<(String, bool)>);
+/// A table from a schema file, a diesel `table!` or a migration.
+struct TableSeen {
+    /// The table's name; `None` for a Django model whose migration does not name its table.
+    table: Option<String>,
+    /// The model a Django migration defines.
+    model: Option<String>,
+    unit: u32,
+    span: Span,
+    /// The personal categories of its columns.
+    categories: BTreeSet<CategoryId>,
+    /// Its foreign keys: parent, whether the parent is a model (else a table), whether
+    /// deletes cascade.
+    fks: Vec<(String, bool, bool)>,
+    kind: &'static str,
+    language: Language,
+}
 
 /// The persisted models and tables of the program. A table that a model maps is one store.
 fn detect(program: &Program<'_>) -> Vec<Store> {
@@ -257,15 +283,18 @@ fn detect(program: &Program<'_>) -> Vec<Store> {
                     .iter()
                     .filter_map(|t| t.strip_prefix("fk:"))
                     .filter_map(|t| t.rsplit_once(':'))
-                    .map(|(parent, action)| (parent.to_string(), action == "cascade"))
+                    .map(|(parent, action)| (parent.to_string(), false, action == "cascade"))
                     .collect();
-                tables.push((
-                    def.name.clone(),
-                    u as u32,
-                    def.span,
-                    personal_of(Language::Sql, &def.name),
+                tables.push(TableSeen {
+                    table: Some(def.name.clone()),
+                    model: None,
+                    unit: u as u32,
+                    span: def.span,
+                    categories: personal_of(Language::Sql, &def.name),
                     fks,
-                ));
+                    kind: "SQL table",
+                    language: Language::Sql,
+                });
                 continue;
             }
             let kind = def.traits.iter().find_map(|t| {
@@ -323,42 +352,105 @@ fn detect(program: &Program<'_>) -> Vec<Store> {
                     let Some(t) = crate::stores::sql::parse_diesel_table_macro(text) else {
                         continue;
                     };
-                    let categories = t
-                        .columns
-                        .iter()
-                        .filter_map(|col| classifier.classify_name(&col.name))
-                        .filter(|c| !classifier.category(*c).pseudonymous)
-                        .collect();
-                    tables.push((t.name, u as u32, c.span, categories, Vec::new()));
+                    let categories = column_categories(
+                        classifier,
+                        &t.name,
+                        t.columns.iter().map(|c| c.name.as_str()),
+                    );
+                    tables.push(TableSeen {
+                        table: Some(t.name),
+                        model: None,
+                        unit: u as u32,
+                        span: c.span,
+                        categories,
+                        fks: Vec::new(),
+                        kind: "SQL table",
+                        language: Language::Sql,
+                    });
                 }
             }
         }
+        // Alembic and Django migrations.
+        if unit.language == Language::Python {
+            for t in migrations::read(unit) {
+                let owner = t
+                    .model
+                    .as_deref()
+                    .or(t.table.as_deref())
+                    .unwrap_or_default();
+                let categories =
+                    column_categories(classifier, owner, t.columns.iter().map(String::as_str));
+                let language = if t.model.is_some() {
+                    Language::Python
+                } else {
+                    Language::Sql
+                };
+                tables.push(TableSeen {
+                    table: t.table,
+                    model: t.model,
+                    unit: u as u32,
+                    span: t.span,
+                    categories,
+                    fks: t
+                        .foreign_keys
+                        .into_iter()
+                        .map(|fk| (fk.parent, fk.model, fk.cascade))
+                        .collect(),
+                    kind: t.kind,
+                    language,
+                });
+            }
+        }
     }
-    // Tables: merged into the model that maps them, else stores of their own.
-    for (name, unit, span, categories, _) in &tables {
-        let wanted = normalise(name);
-        let existing = out.iter().position(|s| {
-            s.table.as_deref() == Some(name.as_str())
-                || (s.table.is_none()
-                    && s.entity.as_deref().is_some_and(|e| normalise(e) == wanted))
-        });
-        match existing {
-            Some(i) => {
-                out[i].categories.extend(categories.iter().copied());
+    // Tables: merged into the model that maps them (or a table seen before), else stores of
+    // their own.
+    let mut table_store = Vec::with_capacity(tables.len());
+    for t in &tables {
+        let existing = t
+            .table
+            .as_deref()
+            .and_then(|name| {
+                let wanted = normalise(name);
+                out.iter().position(|s| {
+                    s.table.as_deref() == Some(name)
+                        || (s.table.is_none()
+                            && s.entity.as_deref().is_some_and(|e| normalise(e) == wanted))
+                })
+            })
+            .or_else(|| {
+                // A Django migration names the model (`Customer`, or `customer` in `AddField`).
+                let wanted = normalise(t.model.as_deref()?);
+                out.iter().position(|s| {
+                    s.language == Language::Python
+                        && s.entity.as_deref().is_some_and(|e| normalise(e) == wanted)
+                })
+            });
+        let i = if let Some(i) = existing {
+            out[i].categories.extend(t.categories.iter().copied());
+            if let Some(name) = &t.table {
                 out[i].table.get_or_insert_with(|| name.clone());
             }
-            None => out.push(Store {
-                key: name.clone(),
-                entity: None,
-                table: Some(name.clone()),
-                language: Language::Sql,
-                unit: *unit,
-                span: *span,
-                kind: "SQL table",
-                categories: categories.clone(),
+            i
+        } else {
+            let key = t
+                .table
+                .clone()
+                .or_else(|| t.model.as_deref().map(snake))
+                .unwrap_or_default();
+            out.push(Store {
+                key,
+                entity: t.model.clone(),
+                table: t.table.clone(),
+                language: t.language,
+                unit: t.unit,
+                span: t.span,
+                kind: t.kind,
+                categories: t.categories.clone(),
                 cascades_to: Vec::new(),
-            }),
-        }
+            });
+            out.len() - 1
+        };
+        table_store.push(i);
     }
     // ORM foreign keys (`ForeignKey(Customer, on_delete=CASCADE)`, `Column(ForeignKey(
     // "users.id", ondelete="CASCADE"))`) on the child, and relationships that cascade
@@ -396,28 +488,29 @@ fn detect(program: &Program<'_>) -> Vec<Store> {
             }
         }
     }
-    // `ON DELETE CASCADE`: deleting the parent deletes the child's rows.
-    for (name, _, _, _, fks) in &tables {
-        let Some(child) = out
-            .iter()
-            .position(|s| s.table.as_deref() == Some(name.as_str()))
-        else {
-            continue;
-        };
-        for (parent, cascade) in fks {
+    // `ON DELETE CASCADE` (and a migration's `on_delete=CASCADE`): deleting the parent
+    // deletes the child's rows.
+    for (t, &child) in tables.iter().zip(&table_store) {
+        for (parent, is_model, cascade) in &t.fks {
             if !cascade {
                 continue;
             }
             let wanted = normalise(parent);
-            let parent_store = out
-                .iter()
-                .position(|s| s.table.as_deref() == Some(parent.as_str()))
-                .or_else(|| {
-                    out.iter().position(|s| {
-                        s.table.is_none()
-                            && s.entity.as_deref().is_some_and(|e| normalise(e) == wanted)
+            let parent_store = if *is_model {
+                out.iter().position(|s| {
+                    s.language == Language::Python
+                        && s.entity.as_deref().is_some_and(|e| normalise(e) == wanted)
+                })
+            } else {
+                out.iter()
+                    .position(|s| s.table.as_deref() == Some(parent.as_str()))
+                    .or_else(|| {
+                        out.iter().position(|s| {
+                            s.table.is_none()
+                                && s.entity.as_deref().is_some_and(|e| normalise(e) == wanted)
+                        })
                     })
-                });
+            };
             if let Some(p) = parent_store
                 && p != child
                 && !out[p].cascades_to.contains(&child)
