@@ -4,7 +4,9 @@
 //! - **Stores** are ORM models (Django, `SQLAlchemy`, `SQLModel` tables, Peewee, Tortoise,
 //!   `MongoEngine`; diesel, sqlx `FromRow`, `SeaORM`) and SQL tables, each with the personal
 //!   categories its fields hold; foreign keys and relationships that cascade tie a child's
-//!   rows to its parent's.
+//!   rows to its parent's. Python migrations (Alembic, Django) define tables too
+//!   ([`migrations`]), and `MongoDB` collections and Redis key prefixes written with personal
+//!   data are stores of their own ([`kept`]).
 //! - **Operations** are read from the calls as written: an ORM `delete` on a model, a query set
 //!   or an instance, `session.delete(obj)`, diesel `delete(users...)`, an `update(...)` or a field
 //!   assignment followed by `save()` that sets personal fields to nothing, a constant or a
@@ -16,6 +18,7 @@
 //! Reachability is over the call graph the propagation built (petgraph).
 
 pub mod entry;
+pub mod kept;
 pub mod migrations;
 pub mod ops;
 pub mod picture;
@@ -38,12 +41,27 @@ pub struct Store {
     /// Where it is defined.
     pub unit: u32,
     pub span: Span,
-    /// What defines it: `Django model`, `SQLAlchemy model`, `diesel model`, `SQL table`.
-    pub kind: &'static str,
+    /// What defines it: `Django model`, `SQLAlchemy model`, `diesel model`, `SQL table`,
+    /// `MongoDB collection`.
+    pub kind: String,
     /// The personal categories its fields hold (pseudonymous keys left out).
     pub categories: BTreeSet<CategoryId>,
     /// Stores whose rows go with this one's (`ON DELETE CASCADE`, ORM cascade options).
     pub cascades_to: Vec<usize>,
+    pub backend: Backend,
+}
+
+/// How a store is found and named.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// A model or a table the schema declares; ORM calls and SQL name it.
+    Schema,
+    /// A collection or key prefix the calls of a `keeps:` sink name (`MongoDB`, Redis), found
+    /// where personal data is written to it.
+    Kept {
+        sink: String,
+        by: crate::rules::KeepsBy,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -101,9 +119,13 @@ const MODEL_TRAITS: &[(&str, &str)] = &[
 ];
 
 impl Stores {
-    pub fn build(program: &Program<'_>, calls: &CallGraph) -> Self {
-        let stores = detect(program);
-        let ops = ops::find(program, &stores);
+    pub fn build(program: &Program<'_>, calls: &CallGraph, hits: &[crate::graph::SinkHit]) -> Self {
+        let mut stores = detect(program);
+        kept::detect(program, hits, &mut stores);
+        let mut ops = ops::find(program, &stores);
+        ops.extend(kept::ops(program, &stores));
+        ops.sort();
+        ops.dedup();
         let entries = entry::find(program);
         let reachable = entry::reach(calls, entries.keys().copied());
         Stores {
@@ -330,9 +352,10 @@ fn detect(program: &Program<'_>) -> Vec<Store> {
                 language: unit.language,
                 unit: u as u32,
                 span: def.span,
-                kind,
+                kind: kind.to_string(),
                 categories: personal_of(unit.language, &def.name),
                 cascades_to: Vec::new(),
+                backend: Backend::Schema,
             });
         }
         // diesel's `table! { users (id) { email -> Text, } }`.
@@ -444,9 +467,10 @@ fn detect(program: &Program<'_>) -> Vec<Store> {
                 language: t.language,
                 unit: t.unit,
                 span: t.span,
-                kind: t.kind,
+                kind: t.kind.to_string(),
                 categories: t.categories.clone(),
                 cascades_to: Vec::new(),
+                backend: Backend::Schema,
             });
             out.len() - 1
         };

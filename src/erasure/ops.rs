@@ -276,8 +276,9 @@ impl Finder<'_, '_> {
             .position(|s| s.table.as_deref() == Some(table))
             .or_else(|| {
                 self.stores.iter().position(|s| {
-                    s.entity.as_deref().is_some_and(|e| normalise(e) == wanted)
-                        || normalise(&s.key) == wanted
+                    s.backend == super::Backend::Schema
+                        && (s.entity.as_deref().is_some_and(|e| normalise(e) == wanted)
+                            || normalise(&s.key) == wanted)
                 })
             })
     }
