@@ -12,7 +12,9 @@
 //!   and SQL in `migrations.RunSQL(...)`.
 //!
 //! A call counts only where the file imports `alembic` `op` or Django's `migrations` under the
-//! name it is called through.
+//! name it is called through, and not in an Alembic `downgrade()`. Tables dropped and models
+//! deleted by a migration (`op.drop_table`, `migrations.DeleteModel`), and columns removed
+//! (`op.drop_column`, `migrations.RemoveField`), are left out.
 
 use crate::graph::Unit;
 use crate::ir::{Call, CompoundKind, Expr, Span, for_each_call};
@@ -43,12 +45,24 @@ pub struct MigrationFk {
     pub cascade: bool,
 }
 
+/// What the migrations of one file do to the schema.
+#[derive(Clone, Debug, Default)]
+pub struct Migrations {
+    pub tables: Vec<MigrationTable>,
+    /// Tables dropped (`op.drop_table("x")`) and Django models deleted
+    /// (`migrations.DeleteModel(name="X")`): what a later migration removes holds nothing.
+    pub dropped: Vec<String>,
+    /// Columns removed (`op.drop_column("t", "c")`, `migrations.RemoveField(model_name="m",
+    /// name="c")`), as (table or model, column).
+    pub removed: Vec<(String, String)>,
+}
+
 const ALEMBIC_OP: &str = "alembic.op";
 const DJANGO_MIGRATIONS: &str = "django.db.migrations";
 
 /// The tables and models the migrations of one Python file define.
-pub fn read(unit: &Unit) -> Vec<MigrationTable> {
-    let mut out = Vec::new();
+pub fn read(unit: &Unit) -> Migrations {
+    let mut out = Migrations::default();
     // The names `op` and `migrations` are bound to in this file.
     let imported = |path: &str| -> Vec<&str> {
         unit.facts
@@ -68,7 +82,14 @@ pub fn read(unit: &Unit) -> Vec<MigrationTable> {
             .rsplit_once('.')
             .is_some_and(|(head, _)| names.contains(&head))
     };
-    for f in &unit.facts.functions {
+    // An Alembic `downgrade()` undoes its `upgrade()`: what it creates or drops is not the
+    // schema.
+    for f in unit
+        .facts
+        .functions
+        .iter()
+        .filter(|f| !f.name.starts_with("downgrade"))
+    {
         for_each_call(&f.body, |call| {
             if through(call, &op) {
                 alembic(call, &mut out);
@@ -78,11 +99,11 @@ pub fn read(unit: &Unit) -> Vec<MigrationTable> {
         });
     }
     // `for_each_call` visits in no particular order: keep the file's.
-    out.sort_by_key(|t| t.span.start);
+    out.tables.sort_by_key(|t| t.span.start);
     out
 }
 
-fn alembic(call: &Call, out: &mut Vec<MigrationTable>) {
+fn alembic(call: &Call, out: &mut Migrations) {
     let positional: Vec<&Expr> = call
         .args
         .iter()
@@ -142,7 +163,7 @@ fn alembic(call: &Call, out: &mut Vec<MigrationTable>) {
                     _ => {}
                 }
             }
-            out.push(t);
+            out.tables.push(t);
         }
         // `op.create_foreign_key("fk_orders_users", "orders", "users", ["user_id"], ["id"],
         // ondelete="CASCADE")`.
@@ -153,7 +174,7 @@ fn alembic(call: &Call, out: &mut Vec<MigrationTable>) {
             ) else {
                 return;
             };
-            out.push(MigrationTable {
+            out.tables.push(MigrationTable {
                 table: Some(child),
                 model: None,
                 columns: Vec::new(),
@@ -168,11 +189,18 @@ fn alembic(call: &Call, out: &mut Vec<MigrationTable>) {
             });
         }
         "execute" => raw_sql(call, "table (Alembic migration)", out),
+        "drop_table" => out.dropped.extend(table),
+        "drop_column" => {
+            if let (Some(table), Some(column)) = (table, positional.get(1).and_then(|e| string(e)))
+            {
+                out.removed.push((table, column));
+            }
+        }
         _ => {}
     }
 }
 
-fn django(call: &Call, out: &mut Vec<MigrationTable>) {
+fn django(call: &Call, out: &mut Migrations) {
     let kind = "Django model";
     match call.name.as_str() {
         "CreateModel" => {
@@ -210,7 +238,7 @@ fn django(call: &Call, out: &mut Vec<MigrationTable>) {
                     django_field(&mut t, name, &def.value);
                 }
             }
-            out.push(t);
+            out.tables.push(t);
         }
         "AddField" => {
             let (Some(model), Some(name), Some(def)) = (
@@ -230,9 +258,20 @@ fn django(call: &Call, out: &mut Vec<MigrationTable>) {
                 kind,
             };
             django_field(&mut t, name, def);
-            out.push(t);
+            out.tables.push(t);
         }
         "RunSQL" => raw_sql(call, "table (Django migration)", out),
+        "DeleteModel" => out
+            .dropped
+            .extend(argument(call, "name", 0).and_then(string)),
+        "RemoveField" => {
+            if let (Some(model), Some(name)) = (
+                argument(call, "model_name", 0).and_then(string),
+                argument(call, "name", 1).and_then(string),
+            ) {
+                out.removed.push((model, name));
+            }
+        }
         _ => {}
     }
 }
@@ -257,33 +296,35 @@ fn django_field(t: &mut MigrationTable, name: String, def: &Expr) {
 }
 
 /// `CREATE TABLE`/`ALTER TABLE ... ADD COLUMN` handed to a migration as SQL.
-fn raw_sql(call: &Call, kind: &'static str, out: &mut Vec<MigrationTable>) {
-    for a in &call.args {
-        let Some(text) = string(&a.value) else {
-            continue;
-        };
-        if !crate::stores::sql::looks_like_sql(&text) {
-            continue;
-        }
-        for table in crate::stores::sql::parse_file(&text).tables {
-            out.push(MigrationTable {
-                table: Some(table.name.clone()),
-                model: None,
-                columns: table.columns.iter().map(|c| c.name.clone()).collect(),
-                foreign_keys: table
-                    .foreign_keys
-                    .iter()
-                    .map(|fk| MigrationFk {
-                        parent: fk.references.clone(),
-                        model: false,
-                        cascade: fk.on_delete == Some(crate::stores::sql::OnDelete::Cascade),
-                    })
-                    .collect(),
-                span: a.value.span(),
-                created: table.created,
-                kind,
-            });
-        }
+fn raw_sql(call: &Call, kind: &'static str, out: &mut Migrations) {
+    // The forward SQL only: `reverse_sql=` undoes it.
+    let Some(a) = argument(call, "sql", 0) else {
+        return;
+    };
+    let Some(text) = string(a) else {
+        return;
+    };
+    if !crate::stores::sql::looks_like_sql(&text) {
+        return;
+    }
+    for table in crate::stores::sql::parse_file(&text).tables {
+        out.tables.push(MigrationTable {
+            table: Some(table.name.clone()),
+            model: None,
+            columns: table.columns.iter().map(|c| c.name.clone()).collect(),
+            foreign_keys: table
+                .foreign_keys
+                .iter()
+                .map(|fk| MigrationFk {
+                    parent: fk.references.clone(),
+                    model: false,
+                    cascade: fk.on_delete == Some(crate::stores::sql::OnDelete::Cascade),
+                })
+                .collect(),
+            span: a.span(),
+            created: table.created,
+            kind,
+        });
     }
 }
 

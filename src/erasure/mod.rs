@@ -286,6 +286,7 @@ fn detect(program: &Program<'_>) -> Vec<Store> {
             .unwrap_or_default()
     };
     let mut tables: Vec<TableSeen> = Vec::new();
+    let mut migrated: Vec<(u32, migrations::Migrations)> = Vec::new();
     for (u, unit) in program.units.iter().enumerate() {
         if unit.is_test {
             continue;
@@ -395,34 +396,59 @@ fn detect(program: &Program<'_>) -> Vec<Store> {
         }
         // Alembic and Django migrations.
         if unit.language == Language::Python {
-            for t in migrations::read(unit) {
-                let owner = t
-                    .model
-                    .as_deref()
-                    .or(t.table.as_deref())
-                    .unwrap_or_default();
-                let categories =
-                    column_categories(classifier, owner, t.columns.iter().map(String::as_str));
-                let language = if t.model.is_some() {
-                    Language::Python
-                } else {
-                    Language::Sql
-                };
-                tables.push(TableSeen {
-                    table: t.table,
-                    model: t.model,
-                    unit: u as u32,
-                    span: t.span,
-                    categories,
-                    fks: t
-                        .foreign_keys
-                        .into_iter()
-                        .map(|fk| (fk.parent, fk.model, fk.cascade))
-                        .collect(),
-                    kind: t.kind,
-                    language,
-                });
+            migrated.push((u as u32, migrations::read(unit)));
+        }
+    }
+    // What later migrations drop is gone; what they remove holds nothing.
+    let dropped: HashSet<String> = migrated
+        .iter()
+        .flat_map(|(_, m)| m.dropped.iter().map(|d| normalise(d)))
+        .collect();
+    let removed: HashSet<(String, String)> = migrated
+        .iter()
+        .flat_map(|(_, m)| m.removed.iter().map(|(t, c)| (normalise(t), c.clone())))
+        .collect();
+    for (u, m) in migrated {
+        for t in m.tables {
+            let owner = t
+                .model
+                .as_deref()
+                .or(t.table.as_deref())
+                .unwrap_or_default();
+            let owners = [t.model.as_deref(), t.table.as_deref()];
+            if owners
+                .iter()
+                .flatten()
+                .any(|o| dropped.contains(&normalise(o)))
+            {
+                continue;
             }
+            let columns = t.columns.iter().map(String::as_str).filter(|c| {
+                !owners
+                    .iter()
+                    .flatten()
+                    .any(|o| removed.contains(&(normalise(o), (*c).to_string())))
+            });
+            let categories = column_categories(classifier, owner, columns);
+            let language = if t.model.is_some() {
+                Language::Python
+            } else {
+                Language::Sql
+            };
+            tables.push(TableSeen {
+                table: t.table,
+                model: t.model,
+                unit: u,
+                span: t.span,
+                categories,
+                fks: t
+                    .foreign_keys
+                    .into_iter()
+                    .map(|fk| (fk.parent, fk.model, fk.cascade))
+                    .collect(),
+                kind: t.kind,
+                language,
+            });
         }
     }
     // Tables: merged into the model that maps them (or a table seen before), else stores of
