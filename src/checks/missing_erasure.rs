@@ -85,7 +85,7 @@ fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
         stores
             .ops
             .iter()
-            .filter(|o| o.kind.erases() && stores.with_cascades(o.store).contains(&s))
+            .filter(|o| o.kind.erases() && stores.erased_by(o).contains(&s))
             .collect::<Vec<_>>()
     };
     for (i, store) in stores.stores.iter().enumerate() {
@@ -241,7 +241,7 @@ fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
                 stores.ops.iter().any(|o| {
                     o.older_than.is_some()
                         && o.kind.erases()
-                        && stores.with_cascades(o.store).contains(&s)
+                        && stores.erased_by(o).contains(&s)
                         && stores.reachable.contains(&o.function)
                 })
             });

@@ -6,7 +6,7 @@
 //! operations are the sink's writes, its `deletes` (`delete_one`, `drop`, Redis `delete`), and
 //! its `expires` (`expire`, `setex`, a write with `ex=`): a time to live deletes by age.
 
-use super::{Backend, Op, OpKind, Store};
+use super::{Backend, Op, OpKind, Store, Via};
 use crate::graph::{FnId, Origin, Program, SinkHit};
 use crate::ir::{Call, CompoundKind, Expr, Function, Stmt, for_each_call};
 use crate::rules::{KeepsBy, Sink, place_text};
@@ -145,6 +145,7 @@ pub fn ops(program: &Program<'_>, stores: &[Store]) -> Vec<Op> {
                     span: k.call.span,
                     callee: k.call.path.clone(),
                     older_than,
+                    via: Via::Query,
                 });
             }
         }

@@ -46,9 +46,45 @@ pub struct Store {
     pub kind: String,
     /// The personal categories its fields hold (pseudonymous keys left out).
     pub categories: BTreeSet<CategoryId>,
-    /// Stores whose rows go with this one's (`ON DELETE CASCADE`, ORM cascade options).
-    pub cascades_to: Vec<usize>,
+    /// Stores whose rows go with this one's (`ON DELETE CASCADE`, ORM cascade options), and
+    /// which deletions carry them.
+    pub cascades_to: Vec<(usize, Cascade)>,
     pub backend: Backend,
+}
+
+/// Who deletes a child's rows with its parent's, which decides the deletions that do it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Cascade {
+    /// The database (`ON DELETE CASCADE`, `ForeignKey(..., ondelete="CASCADE")`): any delete.
+    Database,
+    /// The ORM's delete collector (Django `on_delete=CASCADE`): deletes through the ORM, of
+    /// instances or query sets, not raw SQL.
+    Orm,
+    /// The ORM session (a `SQLAlchemy` `relationship(cascade="all, delete-orphan")`): deleting
+    /// an instance through the session, not a bulk `query(...).delete()` or raw SQL.
+    Session,
+}
+
+impl Cascade {
+    fn carried_by(self, via: Via) -> bool {
+        match self {
+            Cascade::Database => true,
+            Cascade::Orm => via != Via::Sql,
+            Cascade::Session => via == Via::Instance,
+        }
+    }
+}
+
+/// How an operation reaches its rows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Via {
+    /// SQL handed to the database.
+    Sql,
+    /// A query, query set or bulk statement (`User.objects.filter(...)`, `delete(User)`).
+    #[default]
+    Query,
+    /// An instance the code holds (`user.delete()`, `session.delete(user)`).
+    Instance,
 }
 
 /// How a store is found and named.
@@ -89,6 +125,7 @@ pub struct Op {
     /// For a delete or anonymisation limited to old rows: the age, as an ISO 8601 duration
     /// when the code spells it (`P90D`), or `?` when it does not.
     pub older_than: Option<String>,
+    pub via: Via,
 }
 
 /// The stores of a program, the operations on them, and what runs on its own.
@@ -146,13 +183,26 @@ impl Stores {
         })
     }
 
-    /// Stores erased together with `store`: itself and, transitively, its cascades.
-    pub fn with_cascades(&self, store: usize) -> BTreeSet<usize> {
+    /// Stores erased by `op`: its own and, transitively, the cascades it carries (a
+    /// database cascade deletes rows as SQL would, so the ORM's own cascades stop there).
+    pub fn erased_by(&self, op: &Op) -> BTreeSet<usize> {
         let mut out = BTreeSet::new();
-        let mut todo = vec![store];
-        while let Some(s) = todo.pop() {
-            if out.insert(s) {
-                todo.extend(self.stores[s].cascades_to.iter().copied());
+        let mut seen = HashSet::new();
+        let mut todo = vec![(op.store, op.via)];
+        while let Some((s, via)) = todo.pop() {
+            if !seen.insert((s, via)) {
+                continue;
+            }
+            out.insert(s);
+            for &(child, cascade) in &self.stores[s].cascades_to {
+                if cascade.carried_by(via) {
+                    let next = if cascade == Cascade::Database {
+                        Via::Sql
+                    } else {
+                        via
+                    };
+                    todo.push((child, next));
+                }
             }
         }
         out
@@ -164,7 +214,7 @@ impl Stores {
         self.ops
             .iter()
             .filter(|o| o.kind.erases() && reach.contains(&o.function))
-            .flat_map(|o| self.with_cascades(o.store))
+            .flat_map(|o| self.erased_by(o))
             .collect()
     }
 }
@@ -216,6 +266,18 @@ fn snake(name: &str) -> String {
         out.push(c.to_ascii_lowercase());
     }
     out
+}
+
+/// `child`'s rows go with `parent`'s, by `cascade` (the widest cascade of the two kept).
+fn add_cascade(out: &mut [Store], parent: usize, child: usize, cascade: Cascade) {
+    if parent == child {
+        return;
+    }
+    let edges = &mut out[parent].cascades_to;
+    match edges.iter_mut().find(|(c, _)| *c == child) {
+        Some((_, existing)) => *existing = (*existing).min(cascade),
+        None => edges.push((child, cascade)),
+    }
 }
 
 /// The personal categories of a table's columns (pseudonymous keys left out).
@@ -521,20 +583,24 @@ fn detect(program: &Program<'_>) -> Vec<Store> {
                 .iter()
                 .filter_map(|t| t.strip_prefix("fk:"))
                 .filter_map(|t| t.rsplit_once(':'))
-                .filter(|(_, action)| *action == "cascade")
-                .filter_map(|(parent, _)| model_named(&out, unit.language, parent))
-                .map(|p| (p, this));
+                .filter_map(|(parent, action)| {
+                    let cascade = match action {
+                        "cascade" => Cascade::Database,
+                        "orm-cascade" => Cascade::Orm,
+                        "session-cascade" => Cascade::Session,
+                        _ => return None,
+                    };
+                    model_named(&out, unit.language, parent).map(|p| (p, this, cascade))
+                });
             let children = def
                 .traits
                 .iter()
                 .filter_map(|t| t.strip_prefix("cascade-to:"))
                 .filter_map(|child| model_named(&out, unit.language, child))
-                .map(|c| (this, c));
-            let edges: Vec<(usize, usize)> = parents.chain(children).collect();
-            for (p, c) in edges {
-                if p != c && !out[p].cascades_to.contains(&c) {
-                    out[p].cascades_to.push(c);
-                }
+                .map(|c| (this, c, Cascade::Session));
+            let edges: Vec<(usize, usize, Cascade)> = parents.chain(children).collect();
+            for (p, c, cascade) in edges {
+                add_cascade(&mut out, p, c, cascade);
             }
         }
     }
@@ -561,11 +627,14 @@ fn detect(program: &Program<'_>) -> Vec<Store> {
                         })
                     })
             };
-            if let Some(p) = parent_store
-                && p != child
-                && !out[p].cascades_to.contains(&child)
-            {
-                out[p].cascades_to.push(child);
+            if let Some(p) = parent_store {
+                // Django's migrations describe what its ORM does; the others, the database.
+                let cascade = if *is_model {
+                    Cascade::Orm
+                } else {
+                    Cascade::Database
+                };
+                add_cascade(&mut out, p, child, cascade);
             }
         }
     }

@@ -825,11 +825,15 @@ impl<'a> Lower<'a> {
 
     /// What a field's definition says about deletes, as traits of its class:
     /// - `fk:Parent:cascade` (or `:no-action`): these rows reference `Parent` (a model or a
-    ///   table) and go with it: Django/Peewee `ForeignKey(Customer, on_delete=models.CASCADE)`,
-    ///   `SQLAlchemy` `Column(ForeignKey("users.id", ondelete="CASCADE"))` and
-    ///   `mapped_column(...)`, `SQLModel` `Field(foreign_key="user.id", ondelete="CASCADE")`;
-    ///   and a `relationship("User", backref=backref("orders", cascade="all, delete-orphan"))`;
-    /// - `cascade-to:Child`: deleting one of these deletes its `Child` rows, from
+    ///   table) and the database deletes them with it: Peewee `ForeignKeyField(Customer,
+    ///   on_delete="CASCADE")`, `SQLAlchemy` `Column(ForeignKey("users.id", ondelete="CASCADE"))`
+    ///   and `mapped_column(...)`, `SQLModel` `Field(foreign_key="user.id", ondelete="CASCADE")`;
+    /// - `fk:Parent:orm-cascade`: Django's `ForeignKey(Customer, on_delete=models.CASCADE)`,
+    ///   whose ORM deletes them;
+    /// - `fk:Parent:session-cascade`: a `relationship("User", backref=backref("orders",
+    ///   cascade="all, delete-orphan"))`, whose session deletes them with the parent instance;
+    /// - `cascade-to:Child`: deleting one of these through the session deletes its `Child`
+    ///   rows, from
     ///   `relationship("Child", cascade="all, delete-orphan")` (the target may come from the
     ///   annotation, `Mapped[list["Child"]]`) or `SQLModel` `Relationship(cascade_delete=True)`.
     fn cascade_traits(&self, call: Node<'_>, annotation: Option<&str>) -> Vec<String> {
@@ -846,7 +850,14 @@ impl<'a> Lower<'a> {
             "ForeignKey" | "OneToOneField" | "ForeignKeyField" => {
                 if let Some(parent) = self.fk_parent(args, true) {
                     let cascade = self.text(args).contains("CASCADE");
-                    out.push(format!("fk:{parent}:{}", action(cascade)));
+                    // Django deletes the children itself, through its ORM (raw SQL leaves
+                    // them); Peewee's `on_delete` is the database's.
+                    let how = match (cascade, name.as_str()) {
+                        (true, "ForeignKeyField") => "cascade",
+                        (true, _) => "orm-cascade",
+                        (false, _) => "no-action",
+                    };
+                    out.push(format!("fk:{parent}:{how}"));
                 }
             }
             "Column" | "mapped_column" | "Field" => {
@@ -906,7 +917,7 @@ impl<'a> Lower<'a> {
                         && let Some(inner) = v.child_by_field_name("arguments")
                         && self.deletes_related(inner)
                     {
-                        out.push(format!("fk:{target}:cascade"));
+                        out.push(format!("fk:{target}:session-cascade"));
                     }
                 }
             }

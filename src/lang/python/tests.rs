@@ -671,7 +671,7 @@ fn foreign_keys_say_whether_deletes_cascade() {
             .unwrap_or_default()
     };
     assert!(
-        traits("Address").contains(&"fk:Customer:cascade".to_string()),
+        traits("Address").contains(&"fk:Customer:orm-cascade".to_string()),
         "{:?}",
         traits("Address")
     );
@@ -729,7 +729,7 @@ class CustomerForm(SQLModel):
         );
     };
     has("Referral", "table:referrals");
-    has("Referral", "fk:Member:cascade");
+    has("Referral", "fk:Member:session-cascade");
     has("Member", "cascade-to:Address");
     has("Member", "cascade-to:Device");
     assert!(!traits("Member").contains(&"cascade-to:Note".to_string()));
