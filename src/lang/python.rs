@@ -896,7 +896,10 @@ impl<'a> Lower<'a> {
                     .into_iter()
                     .find(|a| a.kind() != "keyword_argument")
                     .and_then(|a| match a.kind() {
-                        "string" => self.literal(a),
+                        // `"Address"`, or qualified, `"app.models.Address"`.
+                        "string" => self
+                            .literal(a)
+                            .and_then(|t| t.rsplit('.').next().map(str::to_string)),
                         "identifier" | "attribute" => self.last_segment(a),
                         _ => None,
                     })

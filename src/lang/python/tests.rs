@@ -685,6 +685,10 @@ fn foreign_keys_say_whether_deletes_cascade() {
 #[test]
 fn sqlalchemy_and_sqlmodel_cascades() {
     let src = r#"
+class Wallet(Base):
+    cards = relationship("app.models.Card", cascade="all, delete-orphan")
+
+
 class Referral(Base):
     __tablename__ = "referrals"
     referrer = relationship(Member, backref=backref("referrals", cascade="all, delete-orphan"))
@@ -728,6 +732,7 @@ class CustomerForm(SQLModel):
             traits(name)
         );
     };
+    has("Wallet", "cascade-to:Card");
     has("Referral", "table:referrals");
     has("Referral", "fk:Member:session-cascade");
     has("Member", "cascade-to:Address");
