@@ -61,7 +61,8 @@ const MODEL_TRAITS: &[&str] = &[
     "Model",
     "Base",
     "DeclarativeBase",
-    "SQLModel",
+    // SQLModel: only `table=True` classes are tables; the others are schemas.
+    "table=True",
     "Document",
     "Entity",
     "FromRow",

@@ -134,10 +134,15 @@ pub fn picture(
         Prepared::Invalid(result) => return Ok(Err(*result)),
     };
     let mut picture = erasure::picture::Picture::default();
-    scan_against(&rules, options, map.as_ref(), &mut |program, _, calls| {
-        let stores = erasure::Stores::build(program, calls);
-        picture = erasure::picture::Picture::build(program, &stores, map.as_ref(), filter);
-    })?;
+    scan_against(
+        &rules,
+        options,
+        map.as_ref(),
+        &mut |program, hits, calls| {
+            let stores = erasure::Stores::build(program, calls, hits);
+            picture = erasure::picture::Picture::build(program, &stores, map.as_ref(), filter);
+        },
+    )?;
     Ok(Ok(picture))
 }
 
@@ -384,7 +389,7 @@ fn scan_in_pool(
     let (hits, calls) = graph::calls::propagate(&program);
     inspect(&program, &hits, &calls);
     let attribution = map.map(|m| attribution::Attribution::new(m, &program));
-    let stores = map.map(|_| erasure::Stores::build(&program, &calls));
+    let stores = map.map(|_| erasure::Stores::build(&program, &calls, &hits));
     let cx = checks::Context {
         program: &program,
         hits: &hits,

@@ -115,6 +115,41 @@ pub struct SinkRule {
     /// sink matches (`client.post(url).json(&body)`, `.form(..)`, `.query(..)`).
     #[serde(default)]
     pub body_methods: Vec<String>,
+    /// A store whose places are named by the calls themselves (a document store's
+    /// collections, a key-value store's keys): each one written with personal data becomes a
+    /// store for `missing-erasure`.
+    #[serde(default)]
+    pub keeps: Option<KeepsRule>,
+}
+
+/// How a `kind: store` sink names what it keeps, and which of its calls delete or expire it.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeepsRule {
+    /// `collection`: the receiver names it (`db.customers`, `db["customers"]`,
+    /// `db.get_collection("customers")`, a name bound to one of these); `key`: the first
+    /// argument is a key, and its literal prefix up to the first `:` names it
+    /// (`f"user:{id}:email"` → `user`).
+    pub by: KeepsBy,
+    /// What to call one (`MongoDB collection`).
+    pub called: String,
+    /// Methods on the same receivers that delete what they name.
+    #[serde(default)]
+    pub deletes: Vec<String>,
+    /// Methods that give what they name a time to live: a time-bound purge.
+    #[serde(default)]
+    pub expires: Vec<String>,
+    /// Keyword arguments of a write that give it a time to live (`ex=3600`).
+    #[serde(default)]
+    pub expiry_keywords: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeepsBy {
+    #[default]
+    Collection,
+    Key,
 }
 
 /// What a sink does with the data it receives.
@@ -248,6 +283,7 @@ pub struct Sink {
     pub url_keywords: Vec<String>,
     pub needs_url: bool,
     pub body_methods: HashSet<String>,
+    pub keeps: Option<KeepsRule>,
 }
 
 /// Everything the analysis needs from the rules, per language where it differs.
@@ -555,6 +591,17 @@ impl Sink {
         false
     }
 
+    /// Whether the call's receiver is one this sink's methods are called on, whatever the
+    /// method (`db.customers` for `db.customers.delete_one(...)`).
+    pub fn on_receiver(&self, call: &Call, handles: &HashSet<String>) -> bool {
+        !call.is_macro
+            && !self.receivers.is_empty()
+            && call
+                .receiver
+                .as_ref()
+                .is_some_and(|r| self.is_logger(r, handles))
+    }
+
     /// Whether the call is one of the sink's free functions (`requests.post`), as opposed to a
     /// method on a receiver matched by name.
     pub fn matched_by_function(&self, call: &Call) -> bool {
@@ -724,6 +771,7 @@ fn compile_sink(path: &str, rule: SinkRule, default: SinkKind) -> Result<Sink, R
         url_keywords: rule.url_keywords,
         needs_url: rule.needs_url,
         body_methods: rule.body_methods.into_iter().collect(),
+        keeps: rule.keeps,
     })
 }
 

@@ -2,8 +2,10 @@
 //!
 //! ## What it finds
 //! Personal data that is stored and cannot be deleted or anonymised on request:
-//! - a store (an ORM model or a table) whose fields hold personal data, with no delete or
-//!   anonymisation anywhere in the code (its own, or a cascade from a parent it belongs to);
+//! - a store (an ORM model, a table from a schema or a migration, a document-store collection
+//!   or a Redis key prefix written with personal data) whose fields hold personal data, with
+//!   no delete, anonymisation or time to live anywhere in the code (its own, or a cascade from
+//!   a parent it belongs to);
 //! - a store whose deletions exist only in code no entry point reaches: dead code erases
 //!   nothing (entry points are web handlers, tasks, commands, `main`, module-level code, and
 //!   functions handed over by name);
@@ -83,7 +85,7 @@ fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
         stores
             .ops
             .iter()
-            .filter(|o| o.kind.erases() && stores.with_cascades(o.store).contains(&s))
+            .filter(|o| o.kind.erases() && stores.erased_by(o).contains(&s))
             .collect::<Vec<_>>()
     };
     for (i, store) in stores.stores.iter().enumerate() {
@@ -239,7 +241,7 @@ fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
                 stores.ops.iter().any(|o| {
                     o.older_than.is_some()
                         && o.kind.erases()
-                        && stores.with_cascades(o.store).contains(&s)
+                        && stores.erased_by(o).contains(&s)
                         && stores.reachable.contains(&o.function)
                 })
             });
@@ -266,6 +268,18 @@ fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
 }
 
 fn describe(store: &crate::erasure::Store) -> String {
+    use crate::erasure::Backend;
+    use crate::rules::KeepsBy;
+    match &store.backend {
+        Backend::Kept {
+            by: KeepsBy::Key, ..
+        } => return format!("The {} `{}:*`", store.kind, store.key),
+        Backend::Kept {
+            by: KeepsBy::Collection,
+            ..
+        } => return format!("The {} `{}`", store.kind, store.key),
+        Backend::Schema => {}
+    }
     match (&store.entity, &store.table) {
         (Some(e), Some(t)) => format!("The {} `{e}` (table `{t}`)", store.kind),
         (Some(e), None) => format!("The {} `{e}`", store.kind),

@@ -9,7 +9,9 @@
 //!   it) in a data map that ties other purposes to code;
 //! - a recipient that privlint can recognise (a catalog id, or `hosts:`/`packages:`) that the
 //!   code never calls;
-//! - a store whose `entity:` names a struct, class or model the code does not define.
+//! - a store whose `entity:` names a struct, class or model the code does not define, nor a
+//!   table, collection or key prefix found as a store (a table only a migration creates, a
+//!   document-store collection).
 //!
 //! Only reported when the scan covers the data map's whole folder, so scanning one
 //! subdirectory does not make the rest look unused.
@@ -202,6 +204,8 @@ fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
         if let Some(entity) = &store.entity
             && !type_names.contains(entity.as_str())
             && !defines_table(program, entity)
+            // A table only a migration creates, a MongoDB collection, a Redis key prefix.
+            && cx.stores.is_none_or(|s| s.by_name(entity).is_none())
         {
             warn(
                 format!("/stores/{}/entity", pointer_escape(key)),

@@ -1,8 +1,12 @@
 //! Stores and erasure: where personal data is kept, which code writes, deletes or anonymises
 //! it, and which of that code the system's entry points reach.
 //!
-//! - **Stores** are ORM models (Django, `SQLAlchemy`, Peewee, Tortoise, `MongoEngine`; diesel,
-//!   sqlx `FromRow`, `SeaORM`) and SQL tables, each with the personal categories its fields hold.
+//! - **Stores** are ORM models (Django, `SQLAlchemy`, `SQLModel` tables, Peewee, Tortoise,
+//!   `MongoEngine`; diesel, sqlx `FromRow`, `SeaORM`) and SQL tables, each with the personal
+//!   categories its fields hold; foreign keys and relationships that cascade tie a child's
+//!   rows to its parent's. Python migrations (Alembic, Django) define tables too
+//!   ([`migrations`]), and `MongoDB` collections and Redis key prefixes written with personal
+//!   data are stores of their own ([`kept`]).
 //! - **Operations** are read from the calls as written: an ORM `delete` on a model, a query set
 //!   or an instance, `session.delete(obj)`, diesel `delete(users...)`, an `update(...)` or a field
 //!   assignment followed by `save()` that sets personal fields to nothing, a constant or a
@@ -14,6 +18,8 @@
 //! Reachability is over the call graph the propagation built (petgraph).
 
 pub mod entry;
+pub mod kept;
+pub mod migrations;
 pub mod ops;
 pub mod picture;
 pub mod verdict;
@@ -36,12 +42,63 @@ pub struct Store {
     /// Where it is defined.
     pub unit: u32,
     pub span: Span,
-    /// What defines it: `Django model`, `SQLAlchemy model`, `diesel model`, `SQL table`.
-    pub kind: &'static str,
+    /// What defines it: `Django model`, `SQLAlchemy model`, `diesel model`, `SQL table`,
+    /// `MongoDB collection`.
+    pub kind: String,
     /// The personal categories its fields hold (pseudonymous keys left out).
     pub categories: BTreeSet<CategoryId>,
-    /// Stores whose rows go with this one's (`ON DELETE CASCADE`, ORM cascade options).
-    pub cascades_to: Vec<usize>,
+    /// Stores whose rows go with this one's (`ON DELETE CASCADE`, ORM cascade options), and
+    /// which deletions carry them.
+    pub cascades_to: Vec<(usize, Cascade)>,
+    pub backend: Backend,
+}
+
+/// Who deletes a child's rows with its parent's, which decides the deletions that do it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Cascade {
+    /// The database (`ON DELETE CASCADE`, `ForeignKey(..., ondelete="CASCADE")`): any delete.
+    Database,
+    /// The ORM's delete collector (Django `on_delete=CASCADE`): deletes through the ORM, of
+    /// instances or query sets, not raw SQL.
+    Orm,
+    /// The ORM session (a `SQLAlchemy` `relationship(cascade="all, delete-orphan")`): deleting
+    /// an instance through the session, not a bulk `query(...).delete()` or raw SQL.
+    Session,
+}
+
+impl Cascade {
+    fn carried_by(self, via: Via) -> bool {
+        match self {
+            Cascade::Database => true,
+            Cascade::Orm => via != Via::Sql,
+            Cascade::Session => via == Via::Instance,
+        }
+    }
+}
+
+/// How an operation reaches its rows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Via {
+    /// SQL handed to the database.
+    Sql,
+    /// A query, query set or bulk statement (`User.objects.filter(...)`, `delete(User)`).
+    #[default]
+    Query,
+    /// An instance the code holds (`user.delete()`, `session.delete(user)`).
+    Instance,
+}
+
+/// How a store is found and named.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// A model or a table the schema declares; ORM calls and SQL name it.
+    Schema,
+    /// A collection or key prefix the calls of a `keeps:` sink name (`MongoDB`, Redis), found
+    /// where personal data is written to it.
+    Kept {
+        sink: String,
+        by: crate::rules::KeepsBy,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -69,6 +126,7 @@ pub struct Op {
     /// For a delete or anonymisation limited to old rows: the age, as an ISO 8601 duration
     /// when the code spells it (`P90D`), or `?` when it does not.
     pub older_than: Option<String>,
+    pub via: Via,
 }
 
 /// The stores of a program, the operations on them, and what runs on its own.
@@ -86,6 +144,7 @@ const MODEL_TRAITS: &[(&str, &str)] = &[
     ("Model", "model"),
     ("Base", "SQLAlchemy model"),
     ("DeclarativeBase", "SQLAlchemy model"),
+    ("table=True", "SQLModel model"),
     ("Document", "MongoEngine document"),
     ("DynamicDocument", "MongoEngine document"),
     ("Queryable", "diesel model"),
@@ -98,9 +157,13 @@ const MODEL_TRAITS: &[(&str, &str)] = &[
 ];
 
 impl Stores {
-    pub fn build(program: &Program<'_>, calls: &CallGraph) -> Self {
-        let stores = detect(program);
-        let ops = ops::find(program, &stores);
+    pub fn build(program: &Program<'_>, calls: &CallGraph, hits: &[crate::graph::SinkHit]) -> Self {
+        let mut stores = detect(program);
+        kept::detect(program, hits, &mut stores);
+        let mut ops = ops::find(program, &stores);
+        ops.extend(kept::ops(program, &stores));
+        ops.sort();
+        ops.dedup();
         let entries = entry::find(program);
         let reachable = entry::reach(calls, entries.keys().copied());
         Stores {
@@ -121,13 +184,26 @@ impl Stores {
         })
     }
 
-    /// Stores erased together with `store`: itself and, transitively, its cascades.
-    pub fn with_cascades(&self, store: usize) -> BTreeSet<usize> {
+    /// Stores erased by `op`: its own and, transitively, the cascades it carries (a
+    /// database cascade deletes rows as SQL would, so the ORM's own cascades stop there).
+    pub fn erased_by(&self, op: &Op) -> BTreeSet<usize> {
         let mut out = BTreeSet::new();
-        let mut todo = vec![store];
-        while let Some(s) = todo.pop() {
-            if out.insert(s) {
-                todo.extend(self.stores[s].cascades_to.iter().copied());
+        let mut seen = HashSet::new();
+        let mut todo = vec![(op.store, op.via)];
+        while let Some((s, via)) = todo.pop() {
+            if !seen.insert((s, via)) {
+                continue;
+            }
+            out.insert(s);
+            for &(child, cascade) in &self.stores[s].cascades_to {
+                if cascade.carried_by(via) {
+                    let next = if cascade == Cascade::Database {
+                        Via::Sql
+                    } else {
+                        via
+                    };
+                    todo.push((child, next));
+                }
             }
         }
         out
@@ -139,7 +215,7 @@ impl Stores {
         self.ops
             .iter()
             .filter(|o| o.kind.erases() && reach.contains(&o.function))
-            .flat_map(|o| self.with_cascades(o.store))
+            .flat_map(|o| self.erased_by(o))
             .collect()
     }
 }
@@ -193,9 +269,68 @@ fn snake(name: &str) -> String {
     out
 }
 
-/// A table from a schema file or a diesel `table!`: name, where, personal categories of its
-/// columns, and its foreign keys (parent, whether deletes cascade).
-type TableSeen = (String, u32, Span, BTreeSet<CategoryId>, Vec<(String, bool)>);
+/// `child`'s rows go with `parent`'s, by `cascade` (the widest cascade of the two kept).
+fn add_cascade(out: &mut [Store], parent: usize, child: usize, cascade: Cascade) {
+    if parent == child {
+        return;
+    }
+    let edges = &mut out[parent].cascades_to;
+    match edges.iter_mut().find(|(c, _)| *c == child) {
+        Some((_, existing)) => *existing = (*existing).min(cascade),
+        None => edges.push((child, cascade)),
+    }
+}
+
+/// The personal categories of a table's columns (pseudonymous keys left out).
+fn column_categories<'n>(
+    classifier: &crate::classify::Classifier,
+    owner: &str,
+    columns: impl Iterator<Item = &'n str>,
+) -> BTreeSet<CategoryId> {
+    columns
+        .filter_map(|c| classifier.classify_name(c))
+        .filter(|c| !classifier.category(*c).pseudonymous && !classifier.owner_excludes(*c, owner))
+        .collect()
+}
+
+/// The store of a model that code of `language` names: by its class (`Customer`), its table
+/// (`customers`), or the table an ORM gives it by default (`customer` for `Customer`).
+fn model_named(stores: &[Store], language: Language, name: &str) -> Option<usize> {
+    let same = |s: &&Store| s.language == language;
+    let wanted = normalise(name);
+    stores
+        .iter()
+        .position(|s| same(&s) && s.entity.as_deref() == Some(name))
+        .or_else(|| {
+            stores
+                .iter()
+                .position(|s| same(&s) && s.table.as_deref() == Some(name))
+        })
+        .or_else(|| {
+            stores.iter().position(|s| {
+                same(&s)
+                    && s.table.is_none()
+                    && s.entity.as_deref().is_some_and(|e| normalise(e) == wanted)
+            })
+        })
+}
+
+/// A table from a schema file, a diesel `table!` or a migration.
+struct TableSeen {
+    /// The table's name; `None` for a Django model whose migration does not name its table.
+    table: Option<String>,
+    /// The model a Django migration defines.
+    model: Option<String>,
+    unit: u32,
+    span: Span,
+    /// The personal categories of its columns.
+    categories: BTreeSet<CategoryId>,
+    /// Its foreign keys: parent, whether the parent is a model (else a table), whether
+    /// deletes cascade.
+    fks: Vec<(String, bool, bool)>,
+    kind: &'static str,
+    language: Language,
+}
 
 /// The persisted models and tables of the program. A table that a model maps is one store.
 fn detect(program: &Program<'_>) -> Vec<Store> {
@@ -214,6 +349,7 @@ fn detect(program: &Program<'_>) -> Vec<Store> {
             .unwrap_or_default()
     };
     let mut tables: Vec<TableSeen> = Vec::new();
+    let mut migrated: Vec<(u32, migrations::Migrations)> = Vec::new();
     for (u, unit) in program.units.iter().enumerate() {
         if unit.is_test {
             continue;
@@ -233,15 +369,18 @@ fn detect(program: &Program<'_>) -> Vec<Store> {
                     .iter()
                     .filter_map(|t| t.strip_prefix("fk:"))
                     .filter_map(|t| t.rsplit_once(':'))
-                    .map(|(parent, action)| (parent.to_string(), action == "cascade"))
+                    .map(|(parent, action)| (parent.to_string(), false, action == "cascade"))
                     .collect();
-                tables.push((
-                    def.name.clone(),
-                    u as u32,
-                    def.span,
-                    personal_of(Language::Sql, &def.name),
+                tables.push(TableSeen {
+                    table: Some(def.name.clone()),
+                    model: None,
+                    unit: u as u32,
+                    span: def.span,
+                    categories: personal_of(Language::Sql, &def.name),
                     fks,
-                ));
+                    kind: "SQL table",
+                    language: Language::Sql,
+                });
                 continue;
             }
             let kind = def.traits.iter().find_map(|t| {
@@ -277,9 +416,10 @@ fn detect(program: &Program<'_>) -> Vec<Store> {
                 language: unit.language,
                 unit: u as u32,
                 span: def.span,
-                kind,
+                kind: kind.to_string(),
                 categories: personal_of(unit.language, &def.name),
                 cascades_to: Vec::new(),
+                backend: Backend::Schema,
             });
         }
         // diesel's `table! { users (id) { email -> Text, } }`.
@@ -299,101 +439,203 @@ fn detect(program: &Program<'_>) -> Vec<Store> {
                     let Some(t) = crate::stores::sql::parse_diesel_table_macro(text) else {
                         continue;
                     };
-                    let categories = t
-                        .columns
-                        .iter()
-                        .filter_map(|col| classifier.classify_name(&col.name))
-                        .filter(|c| !classifier.category(*c).pseudonymous)
-                        .collect();
-                    tables.push((t.name, u as u32, c.span, categories, Vec::new()));
+                    let categories = column_categories(
+                        classifier,
+                        &t.name,
+                        t.columns.iter().map(|c| c.name.as_str()),
+                    );
+                    tables.push(TableSeen {
+                        table: Some(t.name),
+                        model: None,
+                        unit: u as u32,
+                        span: c.span,
+                        categories,
+                        fks: Vec::new(),
+                        kind: "SQL table",
+                        language: Language::Sql,
+                    });
                 }
             }
         }
-    }
-    // Tables: merged into the model that maps them, else stores of their own.
-    for (name, unit, span, categories, _) in &tables {
-        let wanted = normalise(name);
-        let existing = out.iter().position(|s| {
-            s.table.as_deref() == Some(name.as_str())
-                || (s.table.is_none()
-                    && s.entity.as_deref().is_some_and(|e| normalise(e) == wanted))
-        });
-        match existing {
-            Some(i) => {
-                out[i].categories.extend(categories.iter().copied());
-                out[i].table.get_or_insert_with(|| name.clone());
-            }
-            None => out.push(Store {
-                key: name.clone(),
-                entity: None,
-                table: Some(name.clone()),
-                language: Language::Sql,
-                unit: *unit,
-                span: *span,
-                kind: "SQL table",
-                categories: categories.clone(),
-                cascades_to: Vec::new(),
-            }),
+        // Alembic and Django migrations.
+        if unit.language == Language::Python {
+            migrated.push((u as u32, migrations::read(unit)));
         }
     }
-    // ORM foreign keys (`ForeignKey(Customer, on_delete=CASCADE)`): the model's own store.
+    // What later migrations drop is gone; what they remove holds nothing.
+    let dropped: HashSet<String> = migrated
+        .iter()
+        .flat_map(|(_, m)| m.dropped.iter().map(|d| normalise(d)))
+        .collect();
+    let removed: HashSet<(String, String)> = migrated
+        .iter()
+        .flat_map(|(_, m)| m.removed.iter().map(|(t, c)| (normalise(t), c.clone())))
+        .collect();
+    for (u, m) in migrated {
+        for t in m.tables {
+            let owner = t
+                .model
+                .as_deref()
+                .or(t.table.as_deref())
+                .unwrap_or_default();
+            let owners = [t.model.as_deref(), t.table.as_deref()];
+            if owners
+                .iter()
+                .flatten()
+                .any(|o| dropped.contains(&normalise(o)))
+            {
+                continue;
+            }
+            let columns = t.columns.iter().map(String::as_str).filter(|c| {
+                !owners
+                    .iter()
+                    .flatten()
+                    .any(|o| removed.contains(&(normalise(o), (*c).to_string())))
+            });
+            let categories = column_categories(classifier, owner, columns);
+            let language = if t.model.is_some() {
+                Language::Python
+            } else {
+                Language::Sql
+            };
+            tables.push(TableSeen {
+                table: t.table,
+                model: t.model,
+                unit: u,
+                span: t.span,
+                categories,
+                fks: t
+                    .foreign_keys
+                    .into_iter()
+                    .map(|fk| (fk.parent, fk.model, fk.cascade))
+                    .collect(),
+                kind: t.kind,
+                language,
+            });
+        }
+    }
+    // Tables: merged into the model that maps them (or a table seen before), else stores of
+    // their own.
+    let mut table_store = Vec::with_capacity(tables.len());
+    for t in &tables {
+        let existing = t
+            .table
+            .as_deref()
+            .and_then(|name| {
+                let wanted = normalise(name);
+                out.iter().position(|s| {
+                    s.table.as_deref() == Some(name)
+                        || (s.table.is_none()
+                            && s.entity.as_deref().is_some_and(|e| normalise(e) == wanted))
+                })
+            })
+            .or_else(|| {
+                // A Django migration names the model (`Customer`, or `customer` in `AddField`).
+                let wanted = normalise(t.model.as_deref()?);
+                out.iter().position(|s| {
+                    s.language == Language::Python
+                        && s.entity.as_deref().is_some_and(|e| normalise(e) == wanted)
+                })
+            });
+        let i = if let Some(i) = existing {
+            out[i].categories.extend(t.categories.iter().copied());
+            if let Some(name) = &t.table {
+                out[i].table.get_or_insert_with(|| name.clone());
+            }
+            i
+        } else {
+            let key = t
+                .table
+                .clone()
+                .or_else(|| t.model.as_deref().map(snake))
+                .unwrap_or_default();
+            out.push(Store {
+                key,
+                entity: t.model.clone(),
+                table: t.table.clone(),
+                language: t.language,
+                unit: t.unit,
+                span: t.span,
+                kind: t.kind.to_string(),
+                categories: t.categories.clone(),
+                cascades_to: Vec::new(),
+                backend: Backend::Schema,
+            });
+            out.len() - 1
+        };
+        table_store.push(i);
+    }
+    // ORM foreign keys (`ForeignKey(Customer, on_delete=CASCADE)`, `Column(ForeignKey(
+    // "users.id", ondelete="CASCADE"))`) on the child, and relationships that cascade
+    // (`relationship("Address", cascade="all, delete-orphan")`) on the parent.
     for unit in program
         .units
         .iter()
         .filter(|u| !u.is_test && u.language != Language::Sql)
     {
         for def in &unit.facts.types {
-            let Some(child) = out.iter().position(|s| {
+            let Some(this) = out.iter().position(|s| {
                 s.entity.as_deref() == Some(def.name.as_str()) && s.language == unit.language
             }) else {
                 continue;
             };
-            for (parent, action) in def
+            let parents = def
                 .traits
                 .iter()
                 .filter_map(|t| t.strip_prefix("fk:"))
                 .filter_map(|t| t.rsplit_once(':'))
-            {
-                if action != "cascade" {
-                    continue;
-                }
-                if let Some(p) = out.iter().position(|s| {
-                    s.entity.as_deref() == Some(parent) && s.language == unit.language
-                }) && p != child
-                    && !out[p].cascades_to.contains(&child)
-                {
-                    out[p].cascades_to.push(child);
-                }
+                .filter_map(|(parent, action)| {
+                    let cascade = match action {
+                        "cascade" => Cascade::Database,
+                        "orm-cascade" => Cascade::Orm,
+                        "session-cascade" => Cascade::Session,
+                        _ => return None,
+                    };
+                    model_named(&out, unit.language, parent).map(|p| (p, this, cascade))
+                });
+            let children = def
+                .traits
+                .iter()
+                .filter_map(|t| t.strip_prefix("cascade-to:"))
+                .filter_map(|child| model_named(&out, unit.language, child))
+                .map(|c| (this, c, Cascade::Session));
+            let edges: Vec<(usize, usize, Cascade)> = parents.chain(children).collect();
+            for (p, c, cascade) in edges {
+                add_cascade(&mut out, p, c, cascade);
             }
         }
     }
-    // `ON DELETE CASCADE`: deleting the parent deletes the child's rows.
-    for (name, _, _, _, fks) in &tables {
-        let Some(child) = out
-            .iter()
-            .position(|s| s.table.as_deref() == Some(name.as_str()))
-        else {
-            continue;
-        };
-        for (parent, cascade) in fks {
+    // `ON DELETE CASCADE` (and a migration's `on_delete=CASCADE`): deleting the parent
+    // deletes the child's rows.
+    for (t, &child) in tables.iter().zip(&table_store) {
+        for (parent, is_model, cascade) in &t.fks {
             if !cascade {
                 continue;
             }
             let wanted = normalise(parent);
-            let parent_store = out
-                .iter()
-                .position(|s| s.table.as_deref() == Some(parent.as_str()))
-                .or_else(|| {
-                    out.iter().position(|s| {
-                        s.table.is_none()
-                            && s.entity.as_deref().is_some_and(|e| normalise(e) == wanted)
+            let parent_store = if *is_model {
+                out.iter().position(|s| {
+                    s.language == Language::Python
+                        && s.entity.as_deref().is_some_and(|e| normalise(e) == wanted)
+                })
+            } else {
+                out.iter()
+                    .position(|s| s.table.as_deref() == Some(parent.as_str()))
+                    .or_else(|| {
+                        out.iter().position(|s| {
+                            s.table.is_none()
+                                && s.entity.as_deref().is_some_and(|e| normalise(e) == wanted)
+                        })
                     })
-                });
-            if let Some(p) = parent_store
-                && p != child
-                && !out[p].cascades_to.contains(&child)
-            {
-                out[p].cascades_to.push(child);
+            };
+            if let Some(p) = parent_store {
+                // Django's migrations describe what its ORM does; the others, the database.
+                let cascade = if *is_model {
+                    Cascade::Orm
+                } else {
+                    Cascade::Database
+                };
+                add_cascade(&mut out, p, child, cascade);
             }
         }
     }

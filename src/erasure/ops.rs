@@ -1,6 +1,6 @@
 //! Operations on stores, read from the calls as written.
 
-use super::{Op, OpKind, Store, normalise};
+use super::{Op, OpKind, Store, Via, normalise};
 use crate::graph::{FnId, Program};
 use crate::ir::{Call, Expr, Function, Stmt, for_each_call};
 use crate::rules::place_text;
@@ -148,6 +148,7 @@ impl Finder<'_, '_> {
                     span: call.span,
                     callee: format!("{base}.save"),
                     older_than: None,
+                    via: Via::Instance,
                 });
             }
         });
@@ -162,19 +163,27 @@ impl Finder<'_, '_> {
         }
         // What the call acts on: its receiver chain, or for `session.delete(obj)`,
         // `delete(User)`, `diesel::delete(users.filter(..))` its first argument.
-        let store = self.store_of_chain(call.receiver.as_ref()).or_else(|| {
-            // Only a session or a free function takes the model as its argument; `items.remove
-            // (user)` on a list deletes nothing from a store.
-            let through = match &call.receiver {
-                None => true,
-                Some(Expr::Place(p)) => is_session(&place_text(p)),
-                Some(_) => false,
-            };
-            through
-                .then(|| call.args.first())
-                .flatten()
-                .and_then(|a| self.store_of_chain(Some(&a.value)))
-        })?;
+        let (store, target) = self
+            .store_of_chain(call.receiver.as_ref())
+            .map(|s| (s, call.receiver.as_ref()))
+            .or_else(|| {
+                // Only a session or a free function takes the model as its argument; `items.
+                // remove(user)` on a list deletes nothing from a store.
+                let through = match &call.receiver {
+                    None => true,
+                    Some(Expr::Place(p)) => is_session(&place_text(p)),
+                    Some(_) => false,
+                };
+                let first = through.then(|| call.args.first()).flatten()?;
+                self.store_of_chain(Some(&first.value))
+                    .map(|s| (s, Some(&first.value)))
+            })?;
+        // `user.delete()`, `session.delete(user)`: an instance the code holds; a query
+        // (`User.objects.filter(...)`, `session.query(User)...`, `delete(User)`) otherwise.
+        let via = match target {
+            Some(Expr::Place(p)) if self.locals.contains_key(&place_text(p)) => Via::Instance,
+            _ => Via::Query,
+        };
         let kind = if deletes {
             OpKind::Delete
         } else if name == "update" && self.anonymising_update(store, call) {
@@ -210,6 +219,7 @@ impl Finder<'_, '_> {
             span: call.span,
             callee: callee_text(call),
             older_than,
+            via,
         })
     }
 
@@ -262,6 +272,7 @@ impl Finder<'_, '_> {
                     span: arg.value.span(),
                     callee: call.path.clone(),
                     older_than,
+                    via: Via::Sql,
                 });
             }
         }
@@ -276,8 +287,9 @@ impl Finder<'_, '_> {
             .position(|s| s.table.as_deref() == Some(table))
             .or_else(|| {
                 self.stores.iter().position(|s| {
-                    s.entity.as_deref().is_some_and(|e| normalise(e) == wanted)
-                        || normalise(&s.key) == wanted
+                    s.backend == super::Backend::Schema
+                        && (s.entity.as_deref().is_some_and(|e| normalise(e) == wanted)
+                            || normalise(&s.key) == wanted)
                 })
             })
     }

@@ -111,7 +111,7 @@ impl Picture {
             }
             picture.stores.push(StoreNode {
                 id: store_id.clone(),
-                kind: store.kind.to_string(),
+                kind: store.kind.clone(),
                 defined_at: location(store.unit, store.span),
             });
             for (key, category) in held {

@@ -153,7 +153,7 @@ pub fn of(
         let mut erasers: Vec<Eraser> = stores
             .ops
             .iter()
-            .filter(|o| o.kind.erases() && stores.with_cascades(o.store).contains(&s))
+            .filter(|o| o.kind.erases() && stores.erased_by(o).contains(&s))
             .map(|o| {
                 let f = program.function(o.function);
                 Eraser {
@@ -229,14 +229,14 @@ pub fn of(
             stores.ops.iter().any(|o| {
                 o.older_than.is_some()
                     && o.kind.erases()
-                    && stores.with_cascades(o.store).contains(&s)
+                    && stores.erased_by(o).contains(&s)
                     && stores.reachable.contains(&o.function)
             })
         });
         StoreErasure {
             key: key.to_string(),
             declared,
-            kind: Some(store.kind.to_string()),
+            kind: Some(store.kind.clone()),
             defined_at: Some(crate::findings::location(
                 &program.units[store.unit as usize],
                 store.span,

@@ -1105,7 +1105,14 @@ impl<'p, 'r> Evaluator<'p, 'r> {
                     .key
                     .as_deref()
                     .is_some_and(|k| sink.skip_keywords.contains(k));
-            let v = self.expr(&part.value);
+            let mut v = self.expr(&part.value);
+            // A document or key-value store (`keeps:`) serialises a whole object it is given:
+            // `collection.insert_one(profile)` stores the profile's personal fields.
+            if sink.keeps.is_some() && v.ty.is_some() {
+                let text = expr_text(&part.value);
+                let fields = self.expand(&v, Expansion::Serialize, part.value.span(), &text);
+                v.merge(fields);
+            }
             if !skipped {
                 sent.merge(v);
             }

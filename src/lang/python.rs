@@ -487,17 +487,15 @@ impl<'a> Lower<'a> {
             });
             // `__tablename__ = "users"` (SQLAlchemy), `db_table = "users"` in a Django `Meta`,
             // `table_name = "users"` (Peewee, Tortoise): the table the model maps to.
+            // (The literal's value: trimming quotes and prefix letters off the text would also
+            // eat the `r` of `"referrals"`.)
             if let (Some(r), [target]) = (right, &targets[..])
-                && r.kind() == "string"
                 && matches!(
                     self.text(*target),
                     "__tablename__" | "db_table" | "table_name" | "table"
                 )
+                && let Some(table) = self.literal(r)
             {
-                let table = self
-                    .text(r)
-                    .trim_matches(['"', '\'', 'b', 'r', 'u', 'f'])
-                    .to_string();
                 let owner = if self
                     .types
                     .get(*type_index)
@@ -516,31 +514,15 @@ impl<'a> Lower<'a> {
                     t.traits.push(format!("table:{table}"));
                 }
             }
-            // `customer = models.ForeignKey(Customer, on_delete=models.CASCADE)`: deleting the
-            // parent deletes these rows, as `fk:Customer:cascade`.
-            if let Some(r) = right.filter(|r| r.kind() == "call")
-                && let Some(function) = r.child_by_field_name("function")
-                && matches!(
-                    self.last_segment(function).as_deref(),
-                    Some("ForeignKey" | "OneToOneField" | "ForeignKeyField")
-                )
-                && let Some(args) = r.child_by_field_name("arguments")
-            {
-                let text = self.text(args);
-                let parent = kids(args)
-                    .into_iter()
-                    .find(|a| matches!(a.kind(), "identifier" | "attribute" | "string"))
-                    .and_then(|a| {
-                        self.text(a)
-                            .trim_matches(['"', '\''])
-                            .rsplit('.')
-                            .next()
-                            .map(str::to_string)
-                    });
-                let cascade = text.contains("CASCADE");
-                if let (Some(parent), Some(t)) = (parent, self.types.get_mut(*type_index)) {
-                    let action = if cascade { "cascade" } else { "no-action" };
-                    t.traits.push(format!("fk:{parent}:{action}"));
+            // Foreign keys and relationships: which rows go when which others are deleted.
+            if let Some(r) = right.filter(|r| r.kind() == "call") {
+                let traits = self.cascade_traits(r, ty.as_deref());
+                if let Some(t) = self.types.get_mut(*type_index) {
+                    for trait_ in traits {
+                        if !t.traits.contains(&trait_) {
+                            t.traits.push(trait_);
+                        }
+                    }
                 }
             }
             for target in &targets {
@@ -841,6 +823,202 @@ impl<'a> Lower<'a> {
         }
     }
 
+    /// What a field's definition says about deletes, as traits of its class:
+    /// - `fk:Parent:cascade` (or `:no-action`): these rows reference `Parent` (a model or a
+    ///   table) and the database deletes them with it: Peewee `ForeignKeyField(Customer,
+    ///   on_delete="CASCADE")`, `SQLAlchemy` `Column(ForeignKey("users.id", ondelete="CASCADE"))`
+    ///   and `mapped_column(...)`, `SQLModel` `Field(foreign_key="user.id", ondelete="CASCADE")`;
+    /// - `fk:Parent:orm-cascade`: Django's `ForeignKey(Customer, on_delete=models.CASCADE)`,
+    ///   whose ORM deletes them;
+    /// - `fk:Parent:session-cascade`: a `relationship("User", backref=backref("orders",
+    ///   cascade="all, delete-orphan"))`, whose session deletes them with the parent instance;
+    /// - `cascade-to:Child`: deleting one of these through the session deletes its `Child`
+    ///   rows, from
+    ///   `relationship("Child", cascade="all, delete-orphan")` (the target may come from the
+    ///   annotation, `Mapped[list["Child"]]`) or `SQLModel` `Relationship(cascade_delete=True)`.
+    fn cascade_traits(&self, call: Node<'_>, annotation: Option<&str>) -> Vec<String> {
+        let mut out = Vec::new();
+        let Some(function) = call.child_by_field_name("function") else {
+            return out;
+        };
+        let Some(args) = call.child_by_field_name("arguments") else {
+            return out;
+        };
+        let name = self.last_segment(function).unwrap_or_default();
+        let action = |cascade: bool| if cascade { "cascade" } else { "no-action" };
+        match name.as_str() {
+            "ForeignKey" | "OneToOneField" | "ForeignKeyField" => {
+                if let Some(parent) = self.fk_parent(args, true) {
+                    let cascade = self.text(args).contains("CASCADE");
+                    // Django deletes the children itself, through its ORM (raw SQL leaves
+                    // them); Peewee's `on_delete` is the database's.
+                    let how = match (cascade, name.as_str()) {
+                        (true, "ForeignKeyField") => "cascade",
+                        (true, _) => "orm-cascade",
+                        (false, _) => "no-action",
+                    };
+                    out.push(format!("fk:{parent}:{how}"));
+                }
+            }
+            "Column" | "mapped_column" | "Field" => {
+                let keyword = |key: &str| {
+                    kids(args).into_iter().find_map(|a| {
+                        (a.kind() == "keyword_argument"
+                            && a.child_by_field_name("name").map(|n| self.text(n)) == Some(key))
+                        .then(|| a.child_by_field_name("value"))
+                        .flatten()
+                    })
+                };
+                // `Column(Integer, ForeignKey("users.id", ondelete="CASCADE"))`.
+                for a in kids(args) {
+                    if a.kind() == "call"
+                        && a.child_by_field_name("function")
+                            .and_then(|f| self.last_segment(f))
+                            .as_deref()
+                            == Some("ForeignKey")
+                        && let Some(inner) = a.child_by_field_name("arguments")
+                        && let Some(parent) = self.fk_parent(inner, false)
+                    {
+                        let cascade = self.cascades_on_delete(inner);
+                        out.push(format!("fk:{parent}:{}", action(cascade)));
+                    }
+                }
+                // SQLModel: `Field(foreign_key="user.id", ondelete="CASCADE")`.
+                if let Some(target) = keyword("foreign_key").and_then(|v| self.literal(v))
+                    && let Some(parent) = referenced_table(&target)
+                {
+                    let cascade = self.cascades_on_delete(args);
+                    out.push(format!("fk:{parent}:{}", action(cascade)));
+                }
+            }
+            "relationship" | "Relationship" | "RelationshipProperty" => {
+                let target = kids(args)
+                    .into_iter()
+                    .find(|a| a.kind() != "keyword_argument")
+                    .and_then(|a| match a.kind() {
+                        // `"Address"`, or qualified, `"app.models.Address"`.
+                        "string" => self
+                            .literal(a)
+                            .and_then(|t| t.rsplit('.').next().map(str::to_string)),
+                        "identifier" | "attribute" => self.last_segment(a),
+                        _ => None,
+                    })
+                    .or_else(|| annotation.and_then(annotated_target));
+                let Some(target) = target else {
+                    return out;
+                };
+                if self.deletes_related(args) {
+                    out.push(format!("cascade-to:{target}"));
+                }
+                // `backref=backref("orders", cascade="all, delete-orphan")`: the cascade is
+                // the target's, onto these rows.
+                for a in kids(args) {
+                    if a.kind() == "keyword_argument"
+                        && a.child_by_field_name("name").map(|n| self.text(n)) == Some("backref")
+                        && let Some(v) = a.child_by_field_name("value")
+                        && v.kind() == "call"
+                        && let Some(inner) = v.child_by_field_name("arguments")
+                        && self.deletes_related(inner)
+                    {
+                        out.push(format!("fk:{target}:session-cascade"));
+                    }
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+
+    /// The model or table a foreign key's arguments name: `Customer`, `"shop.Customer"`,
+    /// `"users.id"` (a table and its column), `User.id`.
+    fn fk_parent(&self, args: Node<'_>, models: bool) -> Option<String> {
+        let first = kids(args)
+            .into_iter()
+            .find(|a| a.kind() != "keyword_argument");
+        let to = kids(args).into_iter().find_map(|a| {
+            (a.kind() == "keyword_argument"
+                && a.child_by_field_name("name").map(|n| self.text(n)) == Some("to"))
+            .then(|| a.child_by_field_name("value"))
+            .flatten()
+        });
+        let node = first.or(to)?;
+        match node.kind() {
+            // Django and Peewee name a model (`"Customer"`, `"shop.Customer"`, in migrations
+            // `"shop.customer"`); SQLAlchemy a table and its column (`"users.id"`).
+            "string" => {
+                let text = self.literal(node)?;
+                if models {
+                    text.rsplit('.').next().map(str::to_string)
+                } else {
+                    referenced_table(&text)
+                }
+            }
+            "identifier" => Some(self.text(node).to_string()),
+            // `User.id` (a column of a model) or `models.Customer` (a model in a module).
+            "attribute" => {
+                let object = node.child_by_field_name("object")?;
+                let attr = self.last_segment(node)?;
+                if attr.chars().next().is_some_and(char::is_uppercase) {
+                    Some(attr)
+                } else {
+                    self.last_segment(object)
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// `ondelete="CASCADE"` (`SQLAlchemy`, `SQLModel`) among a call's arguments.
+    fn cascades_on_delete(&self, args: Node<'_>) -> bool {
+        kids(args).into_iter().any(|a| {
+            a.kind() == "keyword_argument"
+                && a.child_by_field_name("name").map(|n| self.text(n)) == Some("ondelete")
+                && a.child_by_field_name("value")
+                    .and_then(|v| self.literal(v))
+                    .is_some_and(|v| v.eq_ignore_ascii_case("cascade"))
+        })
+    }
+
+    /// Whether a relationship's options delete the related rows with the owner:
+    /// `cascade="all, delete-orphan"`, `cascade="save-update, delete"`,
+    /// `sa_relationship_kwargs={"cascade": "all, delete"}`, `cascade_delete=True`.
+    fn deletes_related(&self, args: Node<'_>) -> bool {
+        let deleting = |value: &str| {
+            value
+                .split(',')
+                .map(str::trim)
+                .any(|w| w == "all" || w == "delete")
+        };
+        kids(args).into_iter().any(|a| {
+            if a.kind() != "keyword_argument" {
+                return false;
+            }
+            let key = a.child_by_field_name("name").map(|n| self.text(n));
+            let Some(value) = a.child_by_field_name("value") else {
+                return false;
+            };
+            match key {
+                Some("cascade") => self.literal(value).is_some_and(|v| deleting(&v)),
+                Some("cascade_delete") => value.kind() == "true",
+                Some("sa_relationship_kwargs") if value.kind() == "dictionary" => {
+                    kids(value).into_iter().any(|pair| {
+                        pair.kind() == "pair"
+                            && pair
+                                .child_by_field_name("key")
+                                .and_then(|k| self.literal(k))
+                                .as_deref()
+                                == Some("cascade")
+                            && pair
+                                .child_by_field_name("value")
+                                .and_then(|v| self.literal(v))
+                                .is_some_and(|v| deleting(&v))
+                    })
+                }
+                _ => false,
+            }
+        })
+    }
+
     fn params(&self, node: Node<'_>) -> Vec<Param> {
         let mut out = Vec::new();
         for p in kids(node) {
@@ -896,6 +1074,14 @@ impl<'a> Lower<'a> {
             for base in kids(bases) {
                 if base.kind() != "keyword_argument" {
                     add(self.last_segment(base));
+                } else if base.child_by_field_name("name").map(|n| self.text(n)) == Some("table")
+                    && base
+                        .child_by_field_name("value")
+                        .is_some_and(|v| v.kind() == "true")
+                {
+                    // SQLModel's `class Customer(SQLModel, table=True)` is a table; without
+                    // `table=True` it is only a schema.
+                    add(Some("table=True".to_string()));
                 }
             }
         }
@@ -1603,4 +1789,39 @@ fn definition_node(node: Node<'_>) -> Node<'_> {
         Some(p) if p.kind() == "decorated_definition" => p,
         _ => node,
     }
+}
+
+/// The table of a `"table.column"` (or `"schema.table.column"`) reference.
+fn referenced_table(reference: &str) -> Option<String> {
+    let mut segments = reference.rsplit('.');
+    let _column = segments.next()?;
+    segments
+        .next()
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+}
+
+/// The model a relationship's annotation names: `Mapped[list["Address"]]` → `Address`,
+/// `Optional["User"]` → `User`.
+fn annotated_target(annotation: &str) -> Option<String> {
+    const WRAPPERS: &[&str] = &[
+        "Mapped",
+        "DynamicMapped",
+        "WriteOnlyMapped",
+        "List",
+        "list",
+        "Set",
+        "set",
+        "Sequence",
+        "Optional",
+        "Union",
+        "None",
+        "typing",
+        "sqlalchemy",
+        "orm",
+    ];
+    crate::rules::type_words(annotation)
+        .filter(|w| !WRAPPERS.contains(w))
+        .last()
+        .map(str::to_string)
 }

@@ -671,7 +671,7 @@ fn foreign_keys_say_whether_deletes_cascade() {
             .unwrap_or_default()
     };
     assert!(
-        traits("Address").contains(&"fk:Customer:cascade".to_string()),
+        traits("Address").contains(&"fk:Customer:orm-cascade".to_string()),
         "{:?}",
         traits("Address")
     );
@@ -680,4 +680,69 @@ fn foreign_keys_say_whether_deletes_cascade() {
         "{:?}",
         traits("Invoice")
     );
+}
+
+#[test]
+fn sqlalchemy_and_sqlmodel_cascades() {
+    let src = r#"
+class Wallet(Base):
+    cards = relationship("app.models.Card", cascade="all, delete-orphan")
+
+
+class Referral(Base):
+    __tablename__ = "referrals"
+    referrer = relationship(Member, backref=backref("referrals", cascade="all, delete-orphan"))
+
+
+class Member(Base):
+    addresses: Mapped[list["Address"]] = relationship(back_populates="member", cascade="all, delete-orphan")
+    notes = relationship("Note", cascade="save-update, merge")
+    devices = relationship("Device", cascade="save-update, delete")
+
+
+class Address(Base):
+    member_id = Column(Integer, ForeignKey("members.id", ondelete="CASCADE"))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("public.owners.id"))
+
+
+class Card(SQLModel, table=True):
+    customer_id: int = Field(foreign_key="customer.id", ondelete="CASCADE")
+
+
+class Customer(SQLModel, table=True):
+    cards: list["Card"] = Relationship(cascade_delete=True)
+    keys: list["Key"] = Relationship(sa_relationship_kwargs={"cascade": "all, delete"})
+
+
+class CustomerForm(SQLModel):
+    email: str
+"#;
+    let f = facts(src);
+    let traits = |name: &str| {
+        f.types
+            .iter()
+            .find(|t| t.name == name)
+            .map(|t| t.traits.clone())
+            .unwrap_or_default()
+    };
+    let has = |name: &str, t: &str| {
+        assert!(
+            traits(name).contains(&t.to_string()),
+            "{name}: {:?}",
+            traits(name)
+        );
+    };
+    has("Wallet", "cascade-to:Card");
+    has("Referral", "table:referrals");
+    has("Referral", "fk:Member:session-cascade");
+    has("Member", "cascade-to:Address");
+    has("Member", "cascade-to:Device");
+    assert!(!traits("Member").contains(&"cascade-to:Note".to_string()));
+    has("Address", "fk:members:cascade");
+    has("Address", "fk:owners:no-action");
+    has("Card", "table=True");
+    has("Card", "fk:customer:cascade");
+    has("Customer", "cascade-to:Card");
+    has("Customer", "cascade-to:Key");
+    assert!(!traits("CustomerForm").contains(&"table=True".to_string()));
 }
