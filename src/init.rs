@@ -121,10 +121,12 @@ impl Inventory {
                 let unit = info.personal.first().map(|f| f.unit as usize);
                 let is_model = unit.is_some_and(|u| {
                     program.units[u].facts.types.iter().any(|t| {
+                        // An abstract model has no table of its own.
                         t.name == *name
                             && t.traits
                                 .iter()
                                 .any(|tr| MODEL_TRAITS.contains(&tr.as_str()))
+                            && !t.traits.iter().any(|tr| tr == "abstract")
                     })
                 });
                 let held = info

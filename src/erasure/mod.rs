@@ -28,7 +28,7 @@ use crate::classify::CategoryId;
 use crate::graph::calls::CallGraph;
 use crate::graph::{FnId, Program};
 use crate::ir::{Language, Span};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Where personal data is kept.
 #[derive(Clone, Debug)]
@@ -233,6 +233,34 @@ pub fn declared_key<'a>(map: &'a crate::datamap::DataMap, store: &'a Store) -> &
         .map_or(store.key.as_str(), |(key, _)| key.as_str())
 }
 
+/// What kind of model a type with these traits is: one of [`MODEL_TRAITS`], directly or
+/// through a project base class (`class User(AbstractUser)`, `AbstractUser(models.Model)`).
+fn model_kind(
+    bases: &HashMap<(Language, &str), &[String]>,
+    language: Language,
+    traits: &[String],
+    depth: usize,
+) -> Option<&'static str> {
+    if let Some(kind) = traits.iter().find_map(|t| {
+        MODEL_TRAITS
+            .iter()
+            .find(|(name, _)| name == t)
+            .map(|(_, kind)| *kind)
+    }) {
+        return Some(kind);
+    }
+    if depth >= 8 || language != Language::Python {
+        return None;
+    }
+    traits.iter().find_map(|t| {
+        let name = t.rsplit('.').next().unwrap_or(t);
+        bases
+            .get(&(language, name))
+            .filter(|b| !std::ptr::eq(**b, traits))
+            .and_then(|b| model_kind(bases, language, b, depth + 1))
+    })
+}
+
 /// `CustomerProfiles`, `customer_profiles`, `customer_profile` → `customerprofile`.
 pub fn normalise(name: &str) -> String {
     let lower: String = name
@@ -348,6 +376,16 @@ fn detect(program: &Program<'_>) -> Vec<Store> {
             })
             .unwrap_or_default()
     };
+    // Each project type's traits (its bases, derives, decorators), to find models that derive
+    // from a project's own (abstract) model.
+    let mut bases: HashMap<(Language, &str), &[String]> = HashMap::new();
+    for unit in &program.units {
+        for def in &unit.facts.types {
+            bases
+                .entry((unit.language, def.name.as_str()))
+                .or_insert(&def.traits);
+        }
+    }
     let mut tables: Vec<TableSeen> = Vec::new();
     let mut migrated: Vec<(u32, migrations::Migrations)> = Vec::new();
     for (u, unit) in program.units.iter().enumerate() {
@@ -383,12 +421,11 @@ fn detect(program: &Program<'_>) -> Vec<Store> {
                 });
                 continue;
             }
-            let kind = def.traits.iter().find_map(|t| {
-                MODEL_TRAITS
-                    .iter()
-                    .find(|(name, _)| name == t)
-                    .map(|(_, kind)| *kind)
-            });
+            // An abstract model has no table; its subclasses are the stores.
+            if def.traits.iter().any(|t| t == "abstract") {
+                continue;
+            }
+            let kind = model_kind(&bases, unit.language, &def.traits, 0);
             let kind = match (kind, unit.language) {
                 (Some("model"), Language::Python) => "Django or Peewee model",
                 (Some(k), _) => k,

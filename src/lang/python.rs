@@ -514,6 +514,31 @@ impl<'a> Lower<'a> {
                     t.traits.push(format!("table:{table}"));
                 }
             }
+            // `abstract = True` in a Django `Meta`, `__abstract__ = True` (SQLAlchemy): a base
+            // for models, with no table of its own.
+            if let (Some(r), [target]) = (right, &targets[..])
+                && r.kind() == "true"
+                && matches!(self.text(*target), "abstract" | "__abstract__")
+            {
+                let in_meta = self
+                    .types
+                    .get(*type_index)
+                    .is_some_and(|t| t.name == "Meta");
+                let owner = if in_meta {
+                    self.types.iter().rposition(|t| {
+                        t.name != "Meta"
+                            && t.extent.start <= span(*target).start
+                            && span(*target).start < t.extent.end
+                    })
+                } else {
+                    Some(*type_index)
+                };
+                if let Some(t) = owner.and_then(|o| self.types.get_mut(o))
+                    && !t.traits.iter().any(|x| x == "abstract")
+                {
+                    t.traits.push("abstract".to_string());
+                }
+            }
             // Foreign keys and relationships: which rows go when which others are deleted.
             if let Some(r) = right.filter(|r| r.kind() == "call") {
                 let traits = self.cascade_traits(r, ty.as_deref());
