@@ -65,7 +65,7 @@ impl ErasureStatus {
 pub struct Eraser {
     /// `Type.method` or `function`.
     pub function: String,
-    /// `delete` or `anonymise`.
+    /// `delete`, `anonymise`, or `purge` (old rows only: an age filter or a time to live).
     pub how: String,
     pub location: Location,
     /// Whether some entry point reaches it.
@@ -161,8 +161,10 @@ pub fn of(
                         .owner
                         .as_ref()
                         .map_or_else(|| f.name.clone(), |owner| format!("{owner}.{}", f.name)),
-                    how: match o.kind {
-                        super::OpKind::Anonymise => "anonymise",
+                    // An age-limited deletion or a time to live purges old rows.
+                    how: match (o.kind, &o.older_than) {
+                        (super::OpKind::Anonymise, _) => "anonymise",
+                        (_, Some(_)) => "purge",
                         _ => "delete",
                     }
                     .to_string(),
