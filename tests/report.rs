@@ -609,6 +609,21 @@ fn merge_makes_one_record_of_many_systems() {
     let html = text(&out);
     assert!(html.contains("id=\"purpose-payroll-payroll\""));
     assert!(html.contains("id=\"purpose-shop-marketing\""));
+    let stores = between(&html, "id=\"stores\"", "id=\"findings\"");
+    assert!(stores.contains("<code>accounts</code> <span class=\"muted\">shop</span>"));
+    let md = text(&privlint(
+        work.path(),
+        &[
+            "report",
+            "--merge",
+            "shop.json",
+            "payroll.json",
+            "--format",
+            "md",
+        ],
+    ));
+    assert!(md.contains("### Newsletter (`marketing`) (shop)"), "{md}");
+    assert!(md.contains("| `phone` (payroll) |"), "{md}");
 
     // The same system twice, two controllers, and a file that is not a record: exit 2.
     let out = privlint(

@@ -183,10 +183,10 @@ fn purpose(p: &PurposeEntry, several: bool) -> Markup {
     }
 }
 
-fn recipient_row(r: &RecipientEntry) -> Markup {
+fn recipient_row(r: &RecipientEntry, several: bool) -> Markup {
     html! {
         tr {
-            td { (r.name) " " code { (r.key) } @if !r.declared { " " span.badge.bad { "not in the data map" } } }
+            td { (r.name) " " code { (r.key) } @if several { " " span.muted { (r.system) } } @if !r.declared { " " span.badge.bad { "not in the data map" } } }
             td { (or_dash(r.kind.as_ref())) }
             td { (or_dash(r.country_name.as_ref().or(r.country.as_ref()))) }
             td { @if r.transfer { @if r.adequate { "yes (adequate)" } @else { "yes" } } @else { "no" } }
@@ -198,10 +198,10 @@ fn recipient_row(r: &RecipientEntry) -> Markup {
     }
 }
 
-fn store_row(s: &StoreEntry) -> Markup {
+fn store_row(s: &StoreEntry, several: bool) -> Markup {
     html! {
         tr {
-            td { code { (s.key) } @if !s.declared { " " span.badge.bad { "not in the data map" } } }
+            td { code { (s.key) } @if several { " " span.muted { (s.system) } } @if !s.declared { " " span.badge.bad { "not in the data map" } } }
             td { (or_dash(s.location_name.as_ref().or(s.location.as_ref()))) }
             td { (s.data.join(", ")) }
             td {
@@ -352,12 +352,12 @@ pub fn render(record: &Record) -> String {
                 h2 id="recipients" { "Recipients" }
                 div.scroll { table {
                     tr { th { "Recipient" } th { "Kind" } th { "Country" } th { "Transfer abroad" } th { "Safeguard" } th { "Contract" } th { "Purposes" } th { "Data" } }
-                    @for r in &record.recipients { (recipient_row(r)) }
+                    @for r in &record.recipients { (recipient_row(r, several)) }
                 } }
                 h2 id="stores" { "Stores and erasure" }
                 div.scroll { table {
                     tr { th { "Store" } th { "Location" } th { "Data" } th { "Retention" } th { "Erasure" } th { "Erased by" } th { "Defined at" } }
-                    @for s in &record.stores { (store_row(s)) }
+                    @for s in &record.stores { (store_row(s, several)) }
                 } }
                 h2 id="findings" { "Open findings" }
                 (findings(&record.findings, several))

@@ -67,6 +67,7 @@ fn evidence(out: &mut String, items: &[Evidence]) {
 
 pub fn render(record: &Record) -> String {
     let mut out = String::new();
+    let several = record.systems.len() > 1;
     let controller = record.controller.as_ref();
     let _ = writeln!(
         out,
@@ -118,7 +119,7 @@ pub fn render(record: &Record) -> String {
 
     out.push_str("## Purposes\n\n");
     for p in &record.purposes {
-        let system = if record.systems.len() > 1 {
+        let system = if several {
             format!(" ({})", escape(&p.system))
         } else {
             String::new()
@@ -243,11 +244,19 @@ pub fn render(record: &Record) -> String {
         "| Element | Category | Subjects | Source | Purposes | Stores | Recipients | Places in code |\n\
          |---|---|---|---|---|---|---|---|\n",
     );
+    let of = |system: &str| {
+        if several {
+            format!(" ({})", escape(system))
+        } else {
+            String::new()
+        }
+    };
     for e in &record.elements {
         let _ = writeln!(
             out,
-            "| `{}` | {} (`{}`){} | {} | {} | {} | {} | {} | {} |",
+            "| `{}`{} | {} (`{}`){} | {} | {} | {} | {} | {} | {} |",
             code_text(&e.key),
+            of(&e.system),
             escape(&e.category_name),
             code_text(&e.category),
             if e.special { ", special category" } else { "" },
@@ -275,9 +284,10 @@ pub fn render(record: &Record) -> String {
     for r in &record.recipients {
         let _ = writeln!(
             out,
-            "| {} (`{}`){} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} (`{}`){}{} | {} | {} | {} | {} | {} | {} | {} |",
             escape(&r.name),
             code_text(&r.key),
+            of(&r.system),
             if r.declared {
                 ""
             } else {
@@ -317,8 +327,9 @@ pub fn render(record: &Record) -> String {
         let erased: Vec<String> = s.erased_by.iter().map(place).collect();
         let _ = writeln!(
             out,
-            "| `{}`{} | {} | {} | {retention} | {} | {} | {} |",
+            "| `{}`{}{} | {} | {} | {retention} | {} | {} | {} |",
             code_text(&s.key),
+            of(&s.system),
             if s.declared {
                 ""
             } else {
