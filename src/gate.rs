@@ -405,8 +405,8 @@ pub fn record_diff(
         revision,
         &base_record,
         head_record,
-        &crate::record::diff::flows(&base_result.processing),
-        &crate::record::diff::flows(&head_result.processing),
+        &base_result.processing,
+        &head_result.processing,
     ))
 }
 
@@ -430,17 +430,19 @@ pub fn privacy_changes(
 ) -> PrivacyChanges {
     let taxonomy = crate::taxonomy::Taxonomy::builtin();
     let load = |p: Option<&Path>| p.and_then(|p| crate::datamap::load(p, &taxonomy).ok());
-    let base = load(base_map);
-    let head = load(head_map);
-    let keys = |m: &Option<crate::datamap::DataMap>,
-                pick: fn(&crate::datamap::DataMap) -> Vec<String>| {
-        m.as_ref().map(pick).unwrap_or_default()
+    // The same comparison as `privlint report --diff-base`.
+    let record = |map: Option<&Path>, result: &ScanResult| {
+        load(map).map_or_else(crate::record::Record::default, |m| {
+            crate::record::Record::build(&m, result, &[], &crate::record::RecordOptions::default())
+        })
     };
-    let delta = |pick: fn(&crate::datamap::DataMap) -> Vec<String>| {
-        let b = keys(&base, pick);
-        let h = keys(&head, pick);
-        Delta::between(b.iter().map(String::as_str), h.iter().map(String::as_str))
-    };
+    let diff = crate::record::diff::RecordDiff::between(
+        revision,
+        &record(base_map, base_result),
+        &record(head_map, head_result),
+        &base_result.processing,
+        &head_result.processing,
+    );
     let categories = |r: &ScanResult| -> BTreeSet<String> {
         r.findings
             .iter()
@@ -448,25 +450,6 @@ pub fn privacy_changes(
             .collect()
     };
     let (b, h) = (categories(base_result), categories(head_result));
-    // The same comparison as `privlint report --diff-base`, for what was kept but changed.
-    let record = |map: &Option<crate::datamap::DataMap>, result: &ScanResult| {
-        map.as_ref()
-            .map_or_else(crate::record::Record::default, |m| {
-                crate::record::Record::build(
-                    m,
-                    result,
-                    &[],
-                    &crate::record::RecordOptions::default(),
-                )
-            })
-    };
-    let diff = crate::record::diff::RecordDiff::between(
-        revision,
-        &record(&base, base_result),
-        &record(&head, head_result),
-        &BTreeSet::new(),
-        &BTreeSet::new(),
-    );
     let mut changed = Vec::new();
     for (what, changes) in [
         ("element", &diff.elements),
@@ -479,21 +462,17 @@ pub fn privacy_changes(
         }
     }
     PrivacyChanges {
-        changed,
         base: revision.to_string(),
-        elements: delta(|m| m.data.keys().cloned().collect()),
-        purposes: delta(|m| m.purposes.keys().cloned().collect()),
-        recipients: delta(|m| m.recipients.keys().cloned().collect()),
-        stores: delta(|m| m.stores.keys().cloned().collect()),
+        elements: diff.elements.delta(),
+        purposes: diff.purposes.delta(),
+        recipients: diff.recipients.delta(),
+        stores: diff.stores.delta(),
         categories_found: Delta::between(
             b.iter().map(String::as_str),
             h.iter().map(String::as_str),
         ),
-        flows: {
-            let b = crate::record::diff::flows(&base_result.processing);
-            let h = crate::record::diff::flows(&head_result.processing);
-            Delta::between(b.iter().map(String::as_str), h.iter().map(String::as_str))
-        },
+        flows: diff.flows,
+        changed,
     }
 }
 

@@ -340,17 +340,24 @@ fn scan_options(args: &ScanArgs) -> Result<(ScanOptions, Config), ExitCode> {
     Ok((options, config))
 }
 
-fn baseline(args: &BaselineArgs) -> ExitCode {
-    let (options, config) = match scan_options(&args.scan) {
-        Ok(o) => o,
-        Err(code) => return code,
-    };
-    let mut result = match privlint::scan(&options) {
-        Ok(r) => r,
+/// Scans as the flags and `.privlint.yml` say; the configuration is not applied yet.
+fn scanned(
+    args: &ScanArgs,
+) -> Result<(ScanOptions, Config, privlint::finding::ScanResult), ExitCode> {
+    let (options, config) = scan_options(args)?;
+    match privlint::scan(&options) {
+        Ok(result) => Ok((options, config, result)),
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(2);
+            Err(ExitCode::from(2))
         }
+    }
+}
+
+fn baseline(args: &BaselineArgs) -> ExitCode {
+    let (_, config, mut result) = match scanned(&args.scan) {
+        Ok(s) => s,
+        Err(code) => return code,
     };
     if result.datamap_invalid {
         eprintln!("error: the data map cannot be read; run `privlint check` to see why");
@@ -372,16 +379,9 @@ fn baseline(args: &BaselineArgs) -> ExitCode {
 }
 
 fn check(args: &CheckArgs) -> ExitCode {
-    let (options, config) = match scan_options(&args.scan) {
-        Ok(o) => o,
+    let (options, config, mut result) = match scanned(&args.scan) {
+        Ok(s) => s,
         Err(code) => return code,
-    };
-    let mut result = match privlint::scan(&options) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
     };
     config.apply(&mut result);
     let gated = (|| -> Result<(), String> {

@@ -11,9 +11,11 @@ use crate::graph::{Origin, Program, SinkHit};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
-/// One place where personal data is processed.
+/// One place where personal data is processed. Ordered by place first.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Processing {
+    /// Where the sink is.
+    pub location: Location,
     /// The data map's element (its key); `None` when no element covers the category.
     pub element: Option<String>,
     /// The data category found (`user.contact.email`).
@@ -31,8 +33,6 @@ pub struct Processing {
     pub declared_receiver: bool,
     /// The call as written (`requests.post`, `info!`).
     pub callee: String,
-    /// Where the sink is.
-    pub location: Location,
 }
 
 impl Processing {
@@ -62,7 +62,7 @@ impl Processing {
 /// and category; one entry per element (or per category when no element covers it) and sink.
 pub fn collect(program: &Program<'_>, hits: &[SinkHit], att: &Attribution<'_>) -> Vec<Processing> {
     let classifier = &program.rules.classifier;
-    let mut out: BTreeSet<Processing> = BTreeSet::new();
+    let mut out: Vec<Processing> = Vec::new();
     for hit in hits {
         let unit = &program.units[hit.sink.unit as usize];
         if unit.is_test {
@@ -105,7 +105,7 @@ pub fn collect(program: &Program<'_>, hits: &[SinkHit], att: &Attribution<'_>) -
                 elements.into_iter().map(|e| Some(e.to_string())).collect()
             };
             for element in elements {
-                out.insert(Processing {
+                out.push(Processing {
                     element,
                     category: key.clone(),
                     purposes: purposes.clone(),
@@ -119,22 +119,7 @@ pub fn collect(program: &Program<'_>, hits: &[SinkHit], att: &Attribution<'_>) -
             }
         }
     }
-    let mut out: Vec<Processing> = out.into_iter().collect();
-    out.sort_by(|a, b| {
-        (
-            &a.location.path,
-            a.location.line,
-            a.location.column,
-            &a.element,
-            &a.category,
-        )
-            .cmp(&(
-                &b.location.path,
-                b.location.line,
-                b.location.column,
-                &b.element,
-                &b.category,
-            ))
-    });
+    out.sort();
+    out.dedup();
     out
 }

@@ -50,7 +50,6 @@
 use super::{Check, Context, join_keys, join_names};
 use crate::datamap::pointer_escape;
 use crate::finding::{DataRef, Finding, Severity};
-use crate::graph::FnId;
 use std::collections::BTreeSet;
 
 pub static CHECK: Check = Check {
@@ -80,21 +79,13 @@ fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
             .collect();
         (join_names(&list), refs)
     };
-    // Stores erased by something: each store and, through cascades, its children.
-    let erasing = |s: usize| {
-        stores
-            .ops
-            .iter()
-            .filter(|o| o.kind.erases() && stores.erased_by(o).contains(&s))
-            .collect::<Vec<_>>()
-    };
     for (i, store) in stores.stores.iter().enumerate() {
         if store.categories.is_empty() {
             continue;
         }
         let (held, data) = names(i);
         let what = describe(store);
-        let ops = erasing(i);
+        let ops: Vec<&crate::erasure::Op> = stores.erasing(i).collect();
         if ops.is_empty() {
             out.push(crate::findings::build(
                 program,
@@ -151,7 +142,7 @@ fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
             .collect();
         for (i, name) in declared.erasure.iter().enumerate() {
             let item = format!("{pointer}/erasure/{i}");
-            let Some(function) = resolve(program, name) else {
+            let Some(function) = crate::erasure::entry::resolve(program, name) else {
                 out.extend(cx.declaration_finding(
                     CHECK.id,
                     CHECK.severity,
@@ -232,19 +223,8 @@ fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
         }
         // Retention: something must purge rows older than it.
         if let Some(retention) = &declared.retention {
-            let store = declared
-                .entity
-                .as_deref()
-                .and_then(|e| stores.by_name(e))
-                .or_else(|| stores.by_name(key));
-            let purged = store.is_some_and(|s| {
-                stores.ops.iter().any(|o| {
-                    o.older_than.is_some()
-                        && o.kind.erases()
-                        && stores.erased_by(o).contains(&s)
-                        && stores.reachable.contains(&o.function)
-                })
-            });
+            let store = stores.of_declared(key, declared);
+            let purged = store.is_some_and(|s| stores.purged_by_age(s));
             if store.is_some() && !purged {
                 out.extend(cx.declaration_finding(
                     CHECK.id,
@@ -285,22 +265,4 @@ fn describe(store: &crate::erasure::Store) -> String {
         (Some(e), None) => format!("The {} `{e}`", store.kind),
         (None, _) => format!("The table `{}`", store.key),
     }
-}
-
-/// A declared erasure entry point (`accounts.delete_account`, `accounts::delete_account`,
-/// `AccountService.delete`) as a function of the program.
-pub(crate) fn resolve(program: &crate::graph::Program<'_>, name: &str) -> Option<FnId> {
-    let parts: Vec<&str> = name.split(['.', ':']).filter(|p| !p.is_empty()).collect();
-    let (function, qualifiers) = parts.split_last()?;
-    program.all_functions().into_iter().find(|id| {
-        let f = program.function(*id);
-        if f.is_module_body || f.name != *function {
-            return false;
-        }
-        let unit = &program.units[id.unit as usize];
-        // Each qualifier names the owner type or a module on the file's path.
-        qualifiers.iter().all(|q| {
-            f.owner.as_deref() == Some(*q) || unit.module.iter().any(|m| m == q) || *q == "crate"
-        })
-    })
 }

@@ -174,6 +174,24 @@ pub fn reach(calls: &CallGraph, start: impl IntoIterator<Item = FnId>) -> HashSe
     out
 }
 
+/// A declared erasure entry point (`accounts.delete_account`, `accounts::delete_account`,
+/// `AccountService.delete`) as a function of the program.
+pub fn resolve(program: &Program<'_>, name: &str) -> Option<FnId> {
+    let parts: Vec<&str> = name.split(['.', ':']).filter(|p| !p.is_empty()).collect();
+    let (function, qualifiers) = parts.split_last()?;
+    program.all_functions().into_iter().find(|id| {
+        let f = program.function(*id);
+        if f.is_module_body || f.name != *function {
+            return false;
+        }
+        let unit = &program.units[id.unit as usize];
+        // Each qualifier names the owner type or a module on the file's path.
+        qualifiers.iter().all(|q| {
+            f.owner.as_deref() == Some(*q) || unit.module.iter().any(|m| m == q) || *q == "crate"
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -137,6 +137,8 @@ pub struct Stores {
     pub entries: BTreeMap<FnId, String>,
     /// Functions some entry point reaches (entry points included).
     pub reachable: HashSet<FnId>,
+    /// Per store: the indices in `ops` of the operations that erase it (see [`Stores::erasing`]).
+    erasing: Vec<Vec<usize>>,
 }
 
 /// Type traits that make a type a persisted model, and what to call it.
@@ -166,12 +168,44 @@ impl Stores {
         ops.dedup();
         let entries = entry::find(program);
         let reachable = entry::reach(calls, entries.keys().copied());
-        Stores {
+        let mut out = Stores {
+            erasing: vec![Vec::new(); stores.len()],
             stores,
             ops,
             entries,
             reachable,
+        };
+        // Each erasing operation's reach through cascades, once, inverted per store.
+        for (i, op) in out.ops.iter().enumerate() {
+            if op.kind.erases() {
+                for s in out.erased_by(op) {
+                    out.erasing[s].push(i);
+                }
+            }
         }
+        out
+    }
+
+    /// The deletions and anonymisations that erase `store`'s rows: on it, or on a store whose
+    /// deletion cascades to it.
+    pub fn erasing(&self, store: usize) -> impl Iterator<Item = &Op> {
+        self.erasing[store].iter().map(|&i| &self.ops[i])
+    }
+
+    /// Whether code that runs deletes or anonymises `store`'s old rows (an age filter or a
+    /// time to live), as a declared `retention` needs.
+    pub fn purged_by_age(&self, store: usize) -> bool {
+        self.erasing(store)
+            .any(|o| o.older_than.is_some() && self.reachable.contains(&o.function))
+    }
+
+    /// The store a data-map store declares: its `entity`, else its key.
+    pub fn of_declared(&self, key: &str, declared: &crate::datamap::Store) -> Option<usize> {
+        declared
+            .entity
+            .as_deref()
+            .and_then(|e| self.by_name(e))
+            .or_else(|| self.by_name(key))
     }
 
     /// The store a type or table name refers to.

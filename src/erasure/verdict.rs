@@ -110,8 +110,7 @@ pub fn of(
     let mut entries: Vec<(&str, &str, Option<BTreeSet<usize>>)> = Vec::new();
     for (key, declared) in &map.stores {
         for name in &declared.erasure {
-            let erased = crate::checks::missing_erasure::resolve(program, name)
-                .map(|f| stores.erased_from(calls, f));
+            let erased = super::entry::resolve(program, name).map(|f| stores.erased_from(calls, f));
             entries.push((name, key, erased));
         }
     }
@@ -151,9 +150,7 @@ pub fn of(
             .map(|c| classifier.category(*c).key.clone())
             .collect();
         let mut erasers: Vec<Eraser> = stores
-            .ops
-            .iter()
-            .filter(|o| o.kind.erases() && stores.erased_by(o).contains(&s))
+            .erasing(s)
             .map(|o| {
                 let f = program.function(o.function);
                 Eraser {
@@ -227,14 +224,9 @@ pub fn of(
         } else {
             ErasureStatus::Incomplete
         };
-        let retention_enforced = declaration.and_then(|d| d.retention.as_ref()).map(|_| {
-            stores.ops.iter().any(|o| {
-                o.older_than.is_some()
-                    && o.kind.erases()
-                    && stores.erased_by(o).contains(&s)
-                    && stores.reachable.contains(&o.function)
-            })
-        });
+        let retention_enforced = declaration
+            .and_then(|d| d.retention.as_ref())
+            .map(|_| stores.purged_by_age(s));
         StoreErasure {
             key: key.to_string(),
             declared,
@@ -252,11 +244,7 @@ pub fn of(
         }
     };
     for (key, declared) in &map.stores {
-        let index = declared
-            .entity
-            .as_deref()
-            .and_then(|e| stores.by_name(e))
-            .or_else(|| stores.by_name(key));
+        let index = stores.of_declared(key, declared);
         seen.extend(index);
         out.push(judge(index, key, true));
     }

@@ -496,20 +496,7 @@ impl<'a> Lower<'a> {
                 )
                 && let Some(table) = self.literal(r)
             {
-                let owner = if self
-                    .types
-                    .get(*type_index)
-                    .is_some_and(|t| t.name == "Meta")
-                {
-                    // Django's `class Meta:` sits inside the model it describes.
-                    self.types.iter().rposition(|t| {
-                        t.name != "Meta"
-                            && t.extent.start <= span(*target).start
-                            && span(*target).start < t.extent.end
-                    })
-                } else {
-                    Some(*type_index)
-                };
+                let owner = self.model_of(*type_index, span(*target).start);
                 if let Some(t) = owner.and_then(|o| self.types.get_mut(o)) {
                     t.traits.push(format!("table:{table}"));
                 }
@@ -520,19 +507,7 @@ impl<'a> Lower<'a> {
                 && r.kind() == "true"
                 && matches!(self.text(*target), "abstract" | "__abstract__")
             {
-                let in_meta = self
-                    .types
-                    .get(*type_index)
-                    .is_some_and(|t| t.name == "Meta");
-                let owner = if in_meta {
-                    self.types.iter().rposition(|t| {
-                        t.name != "Meta"
-                            && t.extent.start <= span(*target).start
-                            && span(*target).start < t.extent.end
-                    })
-                } else {
-                    Some(*type_index)
-                };
+                let owner = self.model_of(*type_index, span(*target).start);
                 if let Some(t) = owner.and_then(|o| self.types.get_mut(o))
                     && !t.traits.iter().any(|x| x == "abstract")
                 {
@@ -1250,6 +1225,18 @@ impl<'a> Lower<'a> {
     }
 
     /// The value of a plain (non-f) string literal.
+    /// The model a class-level setting at `at` describes: the class itself, or for one in a
+    /// Django `class Meta:`, the model class around it.
+    fn model_of(&self, type_index: usize, at: u32) -> Option<usize> {
+        if self.types.get(type_index).is_some_and(|t| t.name == "Meta") {
+            self.types
+                .iter()
+                .rposition(|t| t.name != "Meta" && t.extent.start <= at && at < t.extent.end)
+        } else {
+            Some(type_index)
+        }
+    }
+
     fn literal(&self, node: Node<'_>) -> Option<String> {
         match node.kind() {
             "string" => {

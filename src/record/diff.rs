@@ -3,13 +3,13 @@
 //! on what the code was seen to do (`element → purposes → sink`).
 
 use super::Record;
+use crate::finding::Delta;
 use crate::processing::Processing;
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What changed in one kind of declaration.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Changes {
     pub added: Vec<String>,
     pub removed: Vec<String>,
@@ -18,7 +18,7 @@ pub struct Changes {
     pub changed: Vec<Changed>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Changed {
     pub key: String,
     pub differences: Vec<String>,
@@ -28,17 +28,18 @@ impl Changes {
     pub fn is_empty(&self) -> bool {
         self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
     }
-}
 
-/// Flows added and removed.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct FlowChanges {
-    pub added: Vec<String>,
-    pub removed: Vec<String>,
+    /// The keys added and removed, without the changes.
+    pub fn delta(&self) -> Delta {
+        Delta {
+            added: self.added.clone(),
+            removed: self.removed.clone(),
+        }
+    }
 }
 
 /// What changed in processing between the base revision and the scanned tree.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct RecordDiff {
     /// The revision compared against, as given.
     pub base: String,
@@ -47,7 +48,7 @@ pub struct RecordDiff {
     pub recipients: Changes,
     pub stores: Changes,
     /// `element → purposes → sink` as the code does it.
-    pub flows: FlowChanges,
+    pub flows: Delta,
 }
 
 impl RecordDiff {
@@ -56,8 +57,7 @@ impl RecordDiff {
             && self.purposes.is_empty()
             && self.recipients.is_empty()
             && self.stores.is_empty()
-            && self.flows.added.is_empty()
-            && self.flows.removed.is_empty()
+            && self.flows.is_empty()
     }
 }
 
@@ -185,30 +185,28 @@ fn describe_stores(r: &Record) -> Described {
         .collect()
 }
 
-/// The flows of a scan, as compared between revisions.
-pub fn flows(processing: &[Processing]) -> BTreeSet<String> {
-    processing.iter().map(Processing::flow).collect()
-}
-
 impl RecordDiff {
-    /// What `head` declares and does differently from `base`.
+    /// What `head` declares and does differently from `base`; the flows are those of the
+    /// places each scan found processing personal data.
     pub fn between(
         revision: &str,
         base: &Record,
         head: &Record,
-        base_flows: &BTreeSet<String>,
-        head_flows: &BTreeSet<String>,
+        base_processing: &[Processing],
+        head_processing: &[Processing],
     ) -> Self {
+        let flows = |p: &[Processing]| p.iter().map(Processing::flow).collect::<BTreeSet<_>>();
+        let (base_flows, head_flows) = (flows(base_processing), flows(head_processing));
         RecordDiff {
             base: revision.to_string(),
             elements: compare(&describe_elements(base), &describe_elements(head)),
             purposes: compare(&describe_purposes(base), &describe_purposes(head)),
             recipients: compare(&describe_recipients(base), &describe_recipients(head)),
             stores: compare(&describe_stores(base), &describe_stores(head)),
-            flows: FlowChanges {
-                added: head_flows.difference(base_flows).cloned().collect(),
-                removed: base_flows.difference(head_flows).cloned().collect(),
-            },
+            flows: Delta::between(
+                base_flows.iter().map(String::as_str),
+                head_flows.iter().map(String::as_str),
+            ),
         }
     }
 }

@@ -114,7 +114,9 @@ pub fn render(result: &ScanResult, options: &RenderOptions) -> String {
     out
 }
 
-fn delta(out: &mut String, what: &str, d: &Delta) {
+/// The lines "New purposes: a, b" and "Removed purposes: c" (in bold and code spans), for
+/// what a change adds and removes.
+pub fn delta(out: &mut String, what: &str, d: &Delta) {
     let list = |keys: &[String]| {
         keys.iter()
             .map(|k| format!("`{}`", code_text(k)))

@@ -2,22 +2,11 @@
 //! summary, or JSON.
 
 use crate::record::diff::{Changes, RecordDiff};
-use crate::report::markdown::{code_text, escape};
+use crate::report::markdown::{code_text, delta, escape};
 use std::fmt::Write;
 
 fn changes(out: &mut String, what: &str, c: &Changes) {
-    let list = |keys: &[String]| {
-        keys.iter()
-            .map(|k| format!("`{}`", code_text(k)))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    if !c.added.is_empty() {
-        let _ = writeln!(out, "- **New {what}**: {}", list(&c.added));
-    }
-    if !c.removed.is_empty() {
-        let _ = writeln!(out, "- Removed {what}: {}", list(&c.removed));
-    }
+    delta(out, what, &c.delta());
     for changed in &c.changed {
         let _ = writeln!(
             out,
