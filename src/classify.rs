@@ -5,8 +5,8 @@
 //! their first token; see the header of `rules/categories.yml` for the matching rules. Literal
 //! values are recognised by a few hand-written detectors ([`Detector`]).
 
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 
 use serde::Deserialize;
 
@@ -200,8 +200,8 @@ impl Classifier {
         negative_prefixes: &[String],
     ) -> Result<Self, String> {
         let mut this = Self::default();
-        let mut seen_keys = HashSet::new();
-        let mut seen_patterns: HashMap<Vec<Box<[u8]>>, String> = HashMap::new();
+        let mut seen_keys = HashSet::default();
+        let mut seen_patterns: HashMap<Vec<Box<[u8]>>, String> = HashMap::default();
         let mut rank = 0;
         for (category, rule) in rules.iter().enumerate() {
             if rule.key.trim().is_empty() {

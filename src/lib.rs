@@ -25,6 +25,7 @@ pub mod report;
 pub mod rules;
 pub mod stores;
 pub mod taxonomy;
+pub mod timings;
 
 use discover::{DiscoverError, DiscoverOptions, SourceFile};
 use finding::{LanguageCount, ScanResult, SkippedFile};
@@ -355,13 +356,16 @@ fn scan_in_pool(
     profiles: &[&rules::jurisdictions::Profile],
     inspect: &mut Inspect<'_>,
 ) -> Result<ScanResult, Error> {
+    timings::phase("setup");
     let discovery = discover::discover(&options.paths, &options.discover)?;
+    timings::phase("discover");
     let mut skipped = discovery.skipped;
     let parsed: Vec<Result<(Unit, Option<SkippedFile>), SkippedFile>> = discovery
         .files
         .into_par_iter()
         .map(|file| parse(rules, file))
         .collect();
+    timings::phase("parse");
     let mut units = Vec::with_capacity(parsed.len());
     for p in parsed {
         match p {
@@ -372,8 +376,9 @@ fn scan_in_pool(
             Err(s) => skipped.push(s),
         }
     }
+    let lines: Vec<usize> = units.par_iter().map(|u| u.text.lines().count()).collect();
     let mut counts: BTreeMap<&'static str, LanguageCount> = BTreeMap::new();
-    for unit in &units {
+    for (unit, lines) in units.iter().zip(lines) {
         let c = counts
             .entry(unit.language.name())
             .or_insert_with(|| LanguageCount {
@@ -381,15 +386,18 @@ fn scan_in_pool(
                 ..LanguageCount::default()
             });
         c.files += 1;
-        c.lines += unit.text.lines().count();
+        c.lines += lines;
     }
 
     let declared = map.map(|m| declared(rules, m, &units)).unwrap_or_default();
     let program = Program::with_declared(rules, units, declared);
+    timings::phase("index");
     let (hits, calls) = graph::calls::propagate(&program);
+    timings::phase("flow");
     inspect(&program, &hits, &calls);
     let attribution = map.map(|m| attribution::Attribution::new(m, &program));
     let stores = map.map(|_| erasure::Stores::build(&program, &calls, &hits));
+    timings::phase("stores");
     let cx = checks::Context {
         program: &program,
         hits: &hits,
@@ -404,6 +412,7 @@ fn scan_in_pool(
     };
     let mut findings: Vec<finding::Finding> =
         checks::CHECKS.iter().flat_map(|c| (c.run)(&cx)).collect();
+    timings::phase("checks");
     let processing = attribution
         .as_ref()
         .map(|att| processing::collect(&program, &hits, att))
@@ -453,6 +462,7 @@ fn scan_in_pool(
         }
     }
     skipped.sort();
+    timings::phase("collect");
     // Freeing every file's facts takes a noticeable share of a large scan; nothing waits for
     // it, so it happens on a thread of its own.
     let units = program.into_units();

@@ -269,6 +269,7 @@ enum ColorChoice {
 }
 
 fn main() -> ExitCode {
+    privlint::timings::start();
     // A frontend panic is caught per file and reported as a skipped file; keep the default hook
     // from printing a backtrace-like message on top of that.
     std::panic::set_hook(Box::new(|_| {}));
@@ -418,6 +419,7 @@ fn check(args: &CheckArgs) -> ExitCode {
             show_suppressed: args.show_suppressed,
         },
     );
+    privlint::timings::phase("render");
     let written = if let Some(path) = &args.output {
         write_atomically(path, rendered.as_bytes())
     } else {
@@ -425,6 +427,7 @@ fn check(args: &CheckArgs) -> ExitCode {
         out.write_all(rendered.as_bytes())
             .and_then(|()| out.flush())
     };
+    privlint::timings::phase("write");
     if let Err(e) = written {
         let target = args.output.as_ref().map_or_else(
             || "standard output".to_string(),

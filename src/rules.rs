@@ -7,8 +7,9 @@ pub mod recipients;
 use crate::classify::{CategoryRule, CategoryRules, Classifier};
 use crate::ir::{Call, Expr, Language};
 use regex::Regex;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub use jurisdictions::{Profile, Profiles};
@@ -297,6 +298,100 @@ pub struct LanguageRules {
     pub sources: Vec<(String, crate::classify::CategoryId)>,
     /// Parameter types and the category they hold.
     pub typed_sources: Vec<(String, crate::classify::CategoryId)>,
+    /// The sinks a call can match, by the last segment of its path or its method name: a sink
+    /// matches only calls whose path ends like one of its macros or functions, or whose method
+    /// is one of its methods. Most calls match no sink, and this keeps them from being tried
+    /// against every one. Indices into `sinks`, ascending, so rule order decides as before.
+    sinks_by_name: HashMap<String, Vec<u32>>,
+    /// The sinks whose request body a method chained on them adds (`.json(&body)`), by method.
+    sinks_by_body_method: HashMap<String, Vec<u32>>,
+}
+
+impl LanguageRules {
+    /// Builds the lookups of `sinks_for` and `body_sinks_for` once the sinks are all read.
+    fn index_sinks(&mut self) {
+        self.sinks_by_name.clear();
+        self.sinks_by_body_method.clear();
+        for (i, sink) in self.sinks.iter().enumerate() {
+            let keys = sink
+                .macros
+                .iter()
+                .chain(&sink.functions)
+                .map(|p| last_segment(p))
+                .chain(sink.methods.iter().map(String::as_str));
+            for key in keys {
+                let list = self.sinks_by_name.entry(key.to_string()).or_default();
+                if list.last() != Some(&(i as u32)) {
+                    list.push(i as u32);
+                }
+            }
+            for method in &sink.body_methods {
+                self.sinks_by_body_method
+                    .entry(method.clone())
+                    .or_default()
+                    .push(i as u32);
+            }
+        }
+        for list in self.sinks_by_name.values_mut() {
+            list.sort_unstable();
+            list.dedup();
+        }
+        for list in self.sinks_by_body_method.values_mut() {
+            list.sort_unstable();
+        }
+    }
+
+    /// The first sink, in rule order, that could match `call` and passes `accept`.
+    pub fn find_sink(&self, call: &Call, accept: impl Fn(&Sink) -> bool) -> Option<&Sink> {
+        let by_path = last_segment(&call.path);
+        let none: &[u32] = &[];
+        let first = self.sinks_by_name.get(by_path).map_or(none, Vec::as_slice);
+        let second = if call.name == by_path {
+            none
+        } else {
+            self.sinks_by_name
+                .get(call.name.as_str())
+                .map_or(none, Vec::as_slice)
+        };
+        merged(first, second)
+            .map(|i| &self.sinks[i as usize])
+            .find(|s| accept(s))
+    }
+
+    /// The sinks a method of this name adds a request body to, in rule order.
+    pub fn body_sinks_for(&self, method: &str) -> impl Iterator<Item = &Sink> {
+        self.sinks_by_body_method
+            .get(method)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.sinks[*i as usize])
+    }
+}
+
+/// The last segment of a `.`- or `::`-separated path.
+fn last_segment(path: &str) -> &str {
+    path.rsplit(['.', ':']).next().unwrap_or(path)
+}
+
+/// Two ascending lists as one ascending list without repeats.
+fn merged<'a>(first: &'a [u32], second: &'a [u32]) -> impl Iterator<Item = u32> + 'a {
+    let mut first = first.iter().copied().peekable();
+    let mut second = second.iter().copied().peekable();
+    std::iter::from_fn(
+        move || match (first.peek().copied(), second.peek().copied()) {
+            (Some(left), Some(right)) => {
+                if left <= right {
+                    first.next();
+                }
+                if right <= left {
+                    second.next();
+                }
+                Some(left.min(right))
+            }
+            (Some(_), None) => first.next(),
+            (None, _) => second.next(),
+        },
+    )
 }
 
 #[derive(Debug)]
@@ -384,20 +479,20 @@ impl Rules {
         let mut rules = Rules {
             classifier: Classifier::default(),
             languages: BTreeMap::new(),
-            sanitizer_words: HashSet::new(),
-            sanitizer_types: HashSet::new(),
-            drops: HashSet::new(),
-            drop_words: HashSet::new(),
-            mutators: HashSet::new(),
-            dumps: HashSet::new(),
-            getters: HashSet::new(),
-            maps: HashSet::new(),
-            reveals: HashSet::new(),
-            getter_words: HashSet::new(),
-            mapping_types: HashSet::new(),
-            key_views: HashSet::new(),
-            numeric_types: HashSet::new(),
-            qualified_fields: HashSet::new(),
+            sanitizer_words: HashSet::default(),
+            sanitizer_types: HashSet::default(),
+            drops: HashSet::default(),
+            drop_words: HashSet::default(),
+            mutators: HashSet::default(),
+            dumps: HashSet::default(),
+            getters: HashSet::default(),
+            maps: HashSet::default(),
+            reveals: HashSet::default(),
+            getter_words: HashSet::default(),
+            mapping_types: HashSet::default(),
+            key_views: HashSet::default(),
+            numeric_types: HashSet::default(),
+            qualified_fields: HashSet::default(),
             recipients: Catalog::default(),
             profiles: Profiles::default(),
             files: Vec::new(),
@@ -510,6 +605,9 @@ impl Rules {
                     });
                 }
             }
+        }
+        for language in languages.values_mut() {
+            language.index_sinks();
         }
         rules.languages = languages;
         Ok(rules)
@@ -834,6 +932,67 @@ mod tests {
         let err = parse_rule_file("x.yml", "language: rust\nlog_sink:\n  - id: a\n").unwrap_err();
         assert_eq!(err.line, 2, "{err}");
         assert!(err.message.contains("log_sink"), "{err}");
+    }
+
+    /// The index by name finds, for every call a built-in sink names, the sink a scan of
+    /// every sink in rule order finds, and none for calls no sink names.
+    #[test]
+    fn sink_index_agrees_with_trying_every_sink() {
+        use crate::ir::{Place, Span};
+        let rules = Rules::builtin().unwrap();
+        let span = Span { start: 0, end: 0 };
+        let call = |path: &str, receiver: Option<&str>, is_macro: bool| Call {
+            name: last_segment(path).to_string(),
+            path: path.to_string(),
+            receiver: receiver.map(|r| Expr::Place(Place::var(r, span))),
+            args: Vec::new(),
+            is_macro,
+            span,
+        };
+        let loggers: HashSet<String> = ["logger".to_string(), "client".to_string()]
+            .into_iter()
+            .collect();
+        let mut tried = 0;
+        for language in rules.languages.values() {
+            let mut calls = vec![
+                call("frobnicate", None, false),
+                call("logger.frobnicate", Some("logger"), false),
+                call("loginfo", None, true),
+            ];
+            for sink in &language.sinks {
+                for m in &sink.macros {
+                    calls.push(call(m, None, true));
+                    calls.push(call(&format!("krate::{m}"), None, true));
+                }
+                for f in &sink.functions {
+                    calls.push(call(f, None, false));
+                    calls.push(call(&format!("pkg.{f}"), None, false));
+                    calls.push(call(&format!("client.{f}"), Some("client"), false));
+                }
+                for m in &sink.methods {
+                    calls.push(call(&format!("logger.{m}"), Some("logger"), false));
+                    calls.push(call(&format!("other.{m}"), Some("other"), false));
+                }
+            }
+            for c in &calls {
+                let accept = |s: &Sink| s.matches(c, &loggers);
+                let linear = language.sinks.iter().find(|s| accept(s)).map(|s| &s.id);
+                let indexed = language.find_sink(c, accept).map(|s| &s.id);
+                assert_eq!(indexed, linear, "call `{}`", c.path);
+                tried += usize::from(linear.is_some());
+            }
+        }
+        assert!(tried > 100, "only {tried} calls matched a sink");
+    }
+
+    #[test]
+    fn merged_lists_keep_order_without_repeats() {
+        assert_eq!(
+            merged(&[1, 4, 7], &[2, 4, 9]).collect::<Vec<_>>(),
+            [1, 2, 4, 7, 9]
+        );
+        assert_eq!(merged(&[], &[3]).collect::<Vec<_>>(), [3]);
+        assert_eq!(merged(&[5], &[]).collect::<Vec<_>>(), [5]);
     }
 
     #[test]

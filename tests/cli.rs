@@ -1088,3 +1088,38 @@ fn graph_mermaid_parses_with_mermaid() {
         "the checker accepts a broken diagram"
     );
 }
+
+/// `PRIVLINT_TIMINGS` prints each phase of a check on standard error, for the benchmark, and
+/// leaves the report itself as it was.
+#[test]
+fn timings_go_to_stderr_and_leave_the_report_alone() {
+    let args = [
+        "check",
+        "fixtures/demo",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+    ];
+    let plain = run(&args);
+    let timed = privlint()
+        .args(args)
+        .env("PRIVLINT_TIMINGS", "1")
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&timed), stdout(&plain));
+    assert!(!stderr(&plain).contains("timing:"), "{}", stderr(&plain));
+    let err = stderr(&timed);
+    let phases: Vec<&str> = err
+        .lines()
+        .filter_map(|l| l.strip_prefix("timing: "))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(
+        phases,
+        [
+            "setup", "discover", "parse", "index", "flow", "stores", "checks", "collect", "render",
+            "write"
+        ]
+    );
+}

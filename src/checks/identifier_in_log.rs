@@ -51,6 +51,7 @@ use super::{Check, Context, capitalise, join_names};
 use crate::classify::CategoryId;
 use crate::finding::{DataRef, Finding, Severity};
 use crate::graph::{Origin, Program, SinkKind};
+use rayon::prelude::*;
 
 pub static CHECK: Check = Check {
     id: "identifier-in-log",
@@ -62,73 +63,75 @@ pub static CHECK: Check = Check {
 
 fn run(cx: &Context<'_, '_>) -> Vec<Finding> {
     let classifier = &cx.program.rules.classifier;
-    let mut out: Vec<Finding> = Vec::new();
     // One finding per sink call: the hits from several callers are merged.
     let by_sink = super::data_by_sink(cx, |hit, category| {
         hit.sink.kind == SinkKind::Log && reports(cx, &hit.sink, category)
     });
-    for (sink, mut labels) in by_sink {
-        // Shortest path per category first, then by path text, for a stable choice.
-        labels.sort_by(|a, b| {
-            (category_key(cx.program, a), a.hops.len(), &a.hops).cmp(&(
-                category_key(cx.program, b),
-                b.hops.len(),
-                &b.hops,
-            ))
-        });
-        labels.dedup_by(|a, b| a.origin == b.origin);
-        let data: Vec<DataRef> = labels
-            .iter()
-            .filter_map(|l| match l.origin {
-                Origin::Data(c) => Some(DataRef {
-                    category: classifier.category(c).key.clone(),
-                    name: classifier.category(c).name.clone(),
-                }),
-                Origin::Param(_) => None,
-            })
-            .collect();
-        let primary = labels[0];
-        let names: Vec<String> = data
-            .iter()
-            .map(|d| crate::graph::eval::in_sentence(&d.name))
-            .collect();
-        let source_text = primary
-            .hops
-            .first()
-            .map(|h| h.note.clone())
-            .unwrap_or_default();
-        let verb = if names.len() > 1 { "reach" } else { "reaches" };
-        let message = format!(
-            "{} {verb} the log call `{}` without a sanitizer ({})",
-            capitalise(&join_names(&names)),
-            sink.callee,
-            source_text
-        );
-        // The value as it is named nearest the sink.
-        let what = primary
-            .hops
-            .last()
-            .and_then(|h| h.note.split('`').nth(1))
-            .unwrap_or("the value");
-        let help = format!(
-            "log an internal ID instead of {}, or pass `{what}` through a sanitizer first \
+    // A large project has thousands of log calls to explain; each is independent of the rest.
+    by_sink
+        .into_par_iter()
+        .map(|(sink, mut labels)| {
+            // Shortest path per category first, then by path text, for a stable choice.
+            labels.sort_by(|a, b| {
+                (category_key(cx.program, a), a.hops.len(), &a.hops).cmp(&(
+                    category_key(cx.program, b),
+                    b.hops.len(),
+                    &b.hops,
+                ))
+            });
+            labels.dedup_by(|a, b| a.origin == b.origin);
+            let data: Vec<DataRef> = labels
+                .iter()
+                .filter_map(|l| match l.origin {
+                    Origin::Data(c) => Some(DataRef {
+                        category: classifier.category(c).key.clone(),
+                        name: classifier.category(c).name.clone(),
+                    }),
+                    Origin::Param(_) => None,
+                })
+                .collect();
+            let primary = labels[0];
+            let names: Vec<String> = data
+                .iter()
+                .map(|d| crate::graph::eval::in_sentence(&d.name))
+                .collect();
+            let source_text = primary
+                .hops
+                .first()
+                .map(|h| h.note.clone())
+                .unwrap_or_default();
+            let verb = if names.len() > 1 { "reach" } else { "reaches" };
+            let message = format!(
+                "{} {verb} the log call `{}` without a sanitizer ({})",
+                capitalise(&join_names(&names)),
+                sink.callee,
+                source_text
+            );
+            // The value as it is named nearest the sink.
+            let what = primary
+                .hops
+                .last()
+                .and_then(|h| h.note.split('`').nth(1))
+                .unwrap_or("the value");
+            let help = format!(
+                "log an internal ID instead of {}, or pass `{what}` through a sanitizer first \
              (a function named like mask_*, redact_*, hash_*, anonymize_*, or a salted hash); \
              if this log is deliberate, add `privlint: ignore[identifier-in-log] <reason>` on \
              the line above",
-            join_names(&names)
-        );
-        out.push(super::sink_finding(
-            cx,
-            &CHECK,
-            sink,
-            Some(primary),
-            "logged by",
-            message,
-            data,
-            help,
-        ));
-    }
-    out
+                join_names(&names)
+            );
+            super::sink_finding(
+                cx,
+                &CHECK,
+                sink,
+                Some(primary),
+                "logged by",
+                message,
+                data,
+                help,
+            )
+        })
+        .collect()
 }
 
 /// Whether this check reports data of `category` at a log sink: an identifier, unless the data

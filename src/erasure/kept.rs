@@ -10,7 +10,8 @@ use super::{Backend, Op, OpKind, Store, Via};
 use crate::graph::{FnId, Origin, Program, SinkHit};
 use crate::ir::{Call, CompoundKind, Expr, Function, Stmt, for_each_call};
 use crate::rules::{KeepsBy, Sink, place_text};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use rustc_hash::FxHashSet as HashSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// What a call does to the place it names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use super::{At, FnId, Label, Origin, ParamSink, Program, SinkHit, SinkKind, Sink
 use crate::classify::CategoryId;
 use crate::ir::{Call, CompoundKind, Expr, Function, Language, Part, Place, Span, Stmt};
 use crate::rules::{Sink, place_text};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// Longest path kept for a label; longer paths keep their first and last hops.
 const MAX_HOPS: usize = 16;
@@ -104,7 +104,7 @@ impl<'p, 'r> Evaluator<'p, 'r> {
         globals: Option<&'p HashMap<String, Value>>,
     ) -> Self {
         let function = program.function(id);
-        let mut env = HashMap::new();
+        let mut env = HashMap::default();
         for (i, param) in function.params.iter().enumerate() {
             let ty = param
                 .ty
@@ -696,22 +696,18 @@ impl<'p, 'r> Evaluator<'p, 'r> {
         let rules = self.program.language_rules(self.unit)?;
         let unit = &self.program.units[self.unit as usize];
         let handles = &unit.handles;
-        let empty = HashSet::new();
+        let empty = HashSet::default();
         let matches = |s: &Sink, c: &Call| {
             s.matches(c, handles.get(&s.kind).unwrap_or(&empty))
                 && (!s.needs_url
                     || s.matched_by_function(c)
                     || url_like(url_arg(s, c), &unit.constants))
         };
-        if let Some(s) = rules.sinks.iter().find(|s| matches(s, call)) {
+        if let Some(s) = rules.find_sink(call, |s| matches(s, call)) {
             return Some((s, call));
         }
         // `client.post(url).json(&body).send()`: the body joins the request it is chained on.
-        let builder = rules
-            .sinks
-            .iter()
-            .filter(|s| s.body_methods.contains(call.name.as_str()))
-            .collect::<Vec<_>>();
+        let builder = rules.body_sinks_for(&call.name).collect::<Vec<_>>();
         if builder.is_empty() {
             return None;
         }
@@ -1295,7 +1291,7 @@ fn field_ty_is_clean(
 }
 
 /// `get_full_name` → `full_name`; `getEmail` → `Email`: the name after a getter word.
-fn getter_subject(words: &std::collections::HashSet<String>, name: &str) -> Option<String> {
+fn getter_subject(words: &HashSet<String>, name: &str) -> Option<String> {
     let tokens = crate::classify::tokens(name);
     if tokens.len() < 2 || !words.contains(tokens[0].as_str()) {
         return None;

@@ -21,7 +21,7 @@ use crate::ir::{Call, Expr, FileFacts, Function, Import, Language, Span, Stmt};
 use crate::rules::recipients::RecipientId;
 use crate::rules::{LanguageRules, Rules, place_text};
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 /// One analysed file.
@@ -377,10 +377,10 @@ impl<'r> Program<'r> {
             rules,
             units,
             declared,
-            local_modules: HashSet::new(),
+            local_modules: HashSet::default(),
             recipient_handles: Vec::new(),
-            types: HashMap::new(),
-            personal_type_words: HashMap::new(),
+            types: HashMap::default(),
+            personal_type_words: HashMap::default(),
             functions: FunctionIndex::default(),
         };
         let (functions, types) = rayon::join(
@@ -402,6 +402,7 @@ impl<'r> Program<'r> {
         program.types = types;
         program.local_modules = local_modules(&program.units);
         program.recipient_handles = (0..program.units.len())
+            .into_par_iter()
             .map(|u| program.recipient_handles_in(u))
             .collect();
         program
@@ -440,7 +441,7 @@ impl<'r> Program<'r> {
 
     /// Names a file binds to what an SDK call returns.
     fn recipient_handles_in(&self, unit: usize) -> HashMap<String, RecipientId> {
-        let mut out = HashMap::new();
+        let mut out = HashMap::default();
         if self.rules.recipients.is_empty() {
             return out;
         }
@@ -668,7 +669,7 @@ impl<'r> Program<'r> {
     }
 
     fn index_types(&self) -> HashMap<Language, HashMap<String, TypeInfo>> {
-        let mut by_language: HashMap<Language, Vec<usize>> = HashMap::new();
+        let mut by_language: HashMap<Language, Vec<usize>> = HashMap::default();
         for (u, unit) in self.units.iter().enumerate() {
             by_language.entry(unit.language).or_default().push(u);
         }
@@ -680,8 +681,8 @@ impl<'r> Program<'r> {
 
     fn index_types_of(&self, language: Language, units: &[usize]) -> HashMap<String, TypeInfo> {
         let classifier = &self.rules.classifier;
-        let mut types: HashMap<String, TypeInfo> = HashMap::new();
-        let mut traits: HashMap<String, HashSet<String>> = HashMap::new();
+        let mut types: HashMap<String, TypeInfo> = HashMap::default();
+        let mut traits: HashMap<String, HashSet<String>> = HashMap::default();
         for &u in units {
             let unit = &self.units[u];
             for def in &unit.facts.types {
@@ -794,7 +795,7 @@ impl<'r> Program<'r> {
     /// The types whose hand-written `fmt`/`__repr__`/`__str__` reads a personal field of
     /// `self` outside a sanitizer call. One pass over the units' functions.
     fn leaking_reprs(&self, units: &[usize]) -> HashSet<&str> {
-        let mut out = HashSet::new();
+        let mut out = HashSet::default();
         for &u in units {
             for f in &self.units[u].facts.functions {
                 let Some(owner) = f.owner.as_deref() else {
@@ -951,7 +952,7 @@ fn resolve_import(imports: &[Import], path: &str, sep: &str, language: Language)
 /// The project's own module names: file stems, and the folders of packages
 /// (`__init__.py`, `mod.rs`).
 fn local_modules(units: &[Unit]) -> HashSet<String> {
-    let mut out = HashSet::new();
+    let mut out = HashSet::default();
     for u in units {
         let mut parts = u.display.rsplit('/');
         let Some(file) = parts.next() else { continue };
@@ -969,7 +970,7 @@ fn local_modules(units: &[Unit]) -> HashSet<String> {
 
 /// Module-level names bound to a string literal.
 pub fn constants_of(facts: &FileFacts) -> HashMap<String, String> {
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     for f in facts.functions.iter().filter(|f| f.is_module_body) {
         for stmt in &f.body {
             if let Stmt::Assign {
@@ -992,7 +993,7 @@ pub fn handles_of(
     facts: &FileFacts,
     rules: Option<&LanguageRules>,
 ) -> HashMap<SinkKind, HashSet<String>> {
-    let mut out: HashMap<SinkKind, HashSet<String>> = HashMap::new();
+    let mut out: HashMap<SinkKind, HashSet<String>> = HashMap::default();
     let Some(rules) = rules else { return out };
     for f in &facts.functions {
         for stmt in &f.body {

@@ -9,8 +9,8 @@
 use super::RuleError;
 use super::jurisdictions::is_country_code;
 use crate::ir::Language;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Deserialize;
-use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::OnceLock;
 use url::{Host, Url};
@@ -134,7 +134,7 @@ impl Catalog {
     /// Validates and adds the `recipients:` of one rules file. Within one file an `id` may appear
     /// once; across files a later entry replaces an earlier one.
     pub fn add_rules(&mut self, path: &str, recipients: Vec<Recipient>) -> Result<(), RuleError> {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for recipient in recipients {
             validate(&recipient).map_err(|message| RuleError {
                 path: path.to_string(),
@@ -437,9 +437,9 @@ mod tests {
     fn builtin_catalog_is_well_formed() {
         let c = catalog();
         assert!(c.len() >= 45, "{} entries", c.len());
-        let mut ids = HashSet::new();
-        let mut hosts = HashMap::new();
-        let mut modules = HashMap::new();
+        let mut ids = HashSet::default();
+        let mut hosts = HashMap::default();
+        let mut modules = HashMap::default();
         for (n, r) in c.iter() {
             assert!(ids.insert(r.id.as_str()), "duplicate id {}", r.id);
             assert_eq!(c.by_key(&r.id), Some(n));
