@@ -12,7 +12,6 @@
 //! `purpose(support)` inside `src/accounts/**` is support's, not accounts'.
 
 use crate::datamap::DataMap;
-use crate::findings::line_col;
 use crate::graph::{Program, SinkKind, SinkRef, Unit};
 use crate::ir::Span;
 use crate::rules::Rules;
@@ -418,7 +417,7 @@ pub fn line_span(text: &str, line: u32) -> (u32, u32) {
 /// on `line`.
 fn item_starting_on(unit: &Unit, line: u32) -> Option<Span> {
     let starts =
-        |extent: Span| !extent.is_empty() && line_col(&unit.text, extent.start as usize).0 == line;
+        |extent: Span| !extent.is_empty() && unit.line_col(extent.start as usize).0 == line;
     unit.facts
         .functions
         .iter()

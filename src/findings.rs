@@ -31,7 +31,7 @@ pub fn display_path(path: &std::path::Path) -> String {
 }
 
 pub fn location(unit: &Unit, span: Span) -> Location {
-    let (line, column) = line_col(&unit.text, span.start as usize);
+    let (line, column) = unit.line_col(span.start as usize);
     Location {
         path: unit.display.clone(),
         line,

@@ -89,7 +89,7 @@ impl Inventory {
             }
             if e.places.len() < 3 {
                 let u = &program.units[unit as usize];
-                let (line, _) = crate::findings::line_col(&u.text, offset as usize);
+                let (line, _) = u.line_col(offset as usize);
                 let shown = relative[unit as usize]
                     .as_ref()
                     .map_or_else(|| u.display.clone(), |r| r.join("/"));

@@ -584,6 +584,7 @@ fn parse(rules: &Rules, file: SourceFile) -> Result<(Unit, Option<SkippedFile>),
             handles,
             constants,
             is_test,
+            line_starts: std::sync::OnceLock::new(),
         },
         note,
     ))

@@ -6,6 +6,7 @@ pub mod recipients;
 
 use crate::classify::{CategoryRule, CategoryRules, Classifier};
 use crate::ir::{Call, Expr, Language};
+use rayon::prelude::*;
 use regex::Regex;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Deserialize;
@@ -450,10 +451,11 @@ impl Rules {
     }
 
     fn load_files(dirs: &[PathBuf], extra: Option<(String, RuleFile)>) -> Result<Self, RuleError> {
-        let mut files: Vec<(String, RuleFile)> = Vec::new();
-        for (path, text) in BUILTIN {
-            files.push(((*path).to_string(), parse_rule_file(path, text)?));
-        }
+        // Reading the built-in rules is a fixed cost of every run; the files parse independently.
+        let mut files: Vec<(String, RuleFile)> = BUILTIN
+            .par_iter()
+            .map(|(path, text)| Ok(((*path).to_string(), parse_rule_file(path, text)?)))
+            .collect::<Result<_, RuleError>>()?;
         for dir in dirs {
             for path in yaml_files(dir)? {
                 let shown = path.display().to_string();

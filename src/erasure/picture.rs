@@ -74,7 +74,7 @@ impl Picture {
         });
         let location = |unit: u32, span: crate::ir::Span| {
             let u = &program.units[unit as usize];
-            let (line, _) = crate::findings::line_col(&u.text, span.start as usize);
+            let (line, _) = u.line_col(span.start as usize);
             format!("{}:{line}", u.display)
         };
         for (i, store) in stores.stores.iter().enumerate() {

@@ -43,6 +43,36 @@ pub struct Unit {
     pub constants: HashMap<String, String>,
     /// A test file: its literal values are test data, not a person's.
     pub is_test: bool,
+    /// Byte offsets at which the text's lines start, made on first use: a file with many
+    /// findings would otherwise be counted through from its start for each hop of each path.
+    pub line_starts: std::sync::OnceLock<Vec<u32>>,
+}
+
+impl Unit {
+    /// 1-based line and character column of a byte offset, as `findings::line_col` gives them.
+    pub fn line_col(&self, offset: usize) -> (u32, u32) {
+        let text = &*self.text;
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(newlines(text).map(|i| i as u32 + 1))
+                .collect()
+        });
+        let mut boundary = offset.min(text.len());
+        while !text.is_char_boundary(boundary) {
+            boundary -= 1;
+        }
+        let line = starts.partition_point(|start| *start as usize <= boundary);
+        let line_start = starts[line - 1] as usize;
+        let column = text[line_start..boundary].chars().count() + 1;
+        (line as u32, column as u32)
+    }
+}
+
+fn newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter(|(_, b)| *b == b'\n')
+        .map(|(i, _)| i)
 }
 
 /// Index of a function: (unit, function index in that unit's facts).
@@ -1009,4 +1039,34 @@ pub fn handles_of(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unit_line_col_agrees_with_counting_from_the_start() {
+        let text = "fn a() {\n    println!(\"é—{}\", x);\r\n}\n\nлог(почта)\nlast";
+        let unit = Unit {
+            display: "a.rs".into(),
+            path: "a.rs".into(),
+            language: Language::Rust,
+            text: Arc::from(text),
+            facts: FileFacts::default(),
+            module: Vec::new(),
+            handles: HashMap::default(),
+            constants: HashMap::default(),
+            is_test: false,
+            line_starts: std::sync::OnceLock::new(),
+        };
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                unit.line_col(offset),
+                crate::findings::line_col(text, offset),
+                "offset {offset}"
+            );
+        }
+        assert_eq!(unit.line_col(text.len()), (6, 5));
+    }
 }
