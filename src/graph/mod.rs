@@ -709,13 +709,69 @@ impl<'r> Program<'r> {
             .collect()
     }
 
-    fn index_types_of(&self, language: Language, units: &[usize]) -> HashMap<String, TypeInfo> {
+    /// The category a field of type `owner` holds: as the data map declares it, else by its
+    /// name, else by its name read with its type's (`Card.number`); none when its type is a
+    /// sanitizer's (a hash, a secret wrapper).
+    fn field_category(
+        &self,
+        unit: usize,
+        owner: &str,
+        field: &crate::ir::FieldDef,
+    ) -> Option<CategoryId> {
         let classifier = &self.rules.classifier;
+        if field
+            .ty
+            .as_deref()
+            .is_some_and(|ty| self.rules.is_sanitizer_type(ty))
+        {
+            return None;
+        }
+        let declared = if self.declared.fields.is_empty() {
+            None
+        } else {
+            self.declared
+                .fields
+                .get(&format!("{owner}.{}", field.name))
+                .copied()
+        }
+        .or_else(|| self.declared.at(unit as u32, field.span.start));
+        let by_name = classifier
+            .classify_name(&field.name)
+            .filter(|c| !classifier.owner_excludes(*c, owner));
+        declared.or(by_name).or_else(|| {
+            // `Card.number`, `Customer.name`: the field read with its type's name.
+            self.rules
+                .qualified_fields
+                .contains(field.name.as_str())
+                .then(|| classifier.classify_name(&format!("{owner}_{}", field.name)))
+                .flatten()
+        })
+    }
+
+    fn index_types_of(&self, language: Language, units: &[usize]) -> HashMap<String, TypeInfo> {
+        // What each field holds, by its declaration or its name, file by file in parallel:
+        // naming a field's data is most of the work, and no file's answer depends on another's.
+        let categories: Vec<Vec<Vec<Option<CategoryId>>>> = units
+            .par_iter()
+            .map(|&u| {
+                let unit = &self.units[u];
+                unit.facts
+                    .types
+                    .iter()
+                    .map(|def| {
+                        def.fields
+                            .iter()
+                            .map(|field| self.field_category(u, &def.name, field))
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
         let mut types: HashMap<String, TypeInfo> = HashMap::default();
         let mut traits: HashMap<String, HashSet<String>> = HashMap::default();
-        for &u in units {
+        for (&u, unit_categories) in units.iter().zip(&categories) {
             let unit = &self.units[u];
-            for def in &unit.facts.types {
+            for (def, field_categories) in unit.facts.types.iter().zip(unit_categories) {
                 let info = types.entry(def.name.clone()).or_insert_with(|| TypeInfo {
                     name: def.name.clone(),
                     ..TypeInfo::default()
@@ -724,36 +780,14 @@ impl<'r> Program<'r> {
                     .entry(def.name.clone())
                     .or_default()
                     .extend(def.traits.iter().cloned());
-                for field in &def.fields {
+                for (field, category) in def.fields.iter().zip(field_categories) {
                     if !info.fields.insert(field.name.clone()) {
                         continue;
                     }
                     if let Some(ty) = &field.ty {
                         info.field_types.insert(field.name.clone(), ty.clone());
-                        if self.rules.is_sanitizer_type(ty) {
-                            continue;
-                        }
                     }
-                    let declared = self
-                        .declared
-                        .fields
-                        .get(&format!("{}.{}", def.name, field.name))
-                        .copied()
-                        .or_else(|| self.declared.at(u as u32, field.span.start));
-                    let by_name = classifier
-                        .classify_name(&field.name)
-                        .filter(|c| !classifier.owner_excludes(*c, &def.name));
-                    let category = declared.or(by_name).or_else(|| {
-                        // `Card.number`, `Customer.name`: the field read with its type's name.
-                        self.rules
-                            .qualified_fields
-                            .contains(field.name.as_str())
-                            .then(|| {
-                                classifier.classify_name(&format!("{}_{}", def.name, field.name))
-                            })
-                            .flatten()
-                    });
-                    if let Some(category) = category {
+                    if let Some(category) = *category {
                         info.personal.push(PersonalField {
                             name: field.name.clone(),
                             category,
