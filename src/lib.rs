@@ -463,10 +463,10 @@ fn scan_in_pool(
     }
     skipped.sort();
     timings::phase("collect");
-    // Freeing every file's facts takes a noticeable share of a large scan; nothing waits for
-    // it, so it happens on a thread of its own.
-    let units = program.into_units();
-    std::thread::spawn(move || drop(units));
+    // Freeing every file's facts, the indexes and the flows takes a noticeable share of a
+    // large scan; nothing waits for it, so it happens on a thread of its own.
+    let analysed = (program.into_owned(), hits, calls);
+    std::thread::spawn(move || drop(analysed));
     Ok(ScanResult {
         findings,
         skipped,

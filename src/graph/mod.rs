@@ -509,9 +509,18 @@ impl<'r> Program<'r> {
             .collect()
     }
 
-    /// The analysed files, for a caller that wants to free them on its own terms.
-    pub fn into_units(self) -> Vec<Unit> {
-        self.units
+    /// Everything the program holds but the rules, for a caller that wants to free it on its
+    /// own terms (on another thread: a large scan's facts and indexes take a while to free).
+    pub fn into_owned(self) -> impl Send + 'static {
+        (
+            self.units,
+            self.declared,
+            self.local_modules,
+            self.recipient_handles,
+            self.types,
+            self.personal_type_words,
+            self.functions,
+        )
     }
 
     pub fn function(&self, id: FnId) -> &Function {
