@@ -6,12 +6,7 @@ use crate::ir::Span;
 
 /// 1-based line and character column of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
-    let offset = offset.min(text.len());
-    let mut boundary = offset;
-    while !text.is_char_boundary(boundary) {
-        boundary -= 1;
-    }
-    let before = &text[..boundary];
+    let before = &text[..text.floor_char_boundary(offset)];
     let line = before.bytes().filter(|b| *b == b'\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let column = before[line_start..].chars().count() + 1;

@@ -309,10 +309,9 @@ pub struct LanguageRules {
 }
 
 impl LanguageRules {
-    /// Builds the lookups of `sinks_for` and `body_sinks_for` once the sinks are all read.
+    /// Builds the lookups of `find_sink` and `body_sinks_for` once the sinks are all read.
+    /// Sinks are visited in rule order, so every list comes out ascending.
     fn index_sinks(&mut self) {
-        self.sinks_by_name.clear();
-        self.sinks_by_body_method.clear();
         for (i, sink) in self.sinks.iter().enumerate() {
             let keys = sink
                 .macros
@@ -332,13 +331,6 @@ impl LanguageRules {
                     .or_default()
                     .push(i as u32);
             }
-        }
-        for list in self.sinks_by_name.values_mut() {
-            list.sort_unstable();
-            list.dedup();
-        }
-        for list in self.sinks_by_body_method.values_mut() {
-            list.sort_unstable();
         }
     }
 

@@ -54,25 +54,15 @@ impl Unit {
         let text = &*self.text;
         let starts = self.line_starts.get_or_init(|| {
             std::iter::once(0)
-                .chain(newlines(text).map(|i| i as u32 + 1))
+                .chain(text.match_indices('\n').map(|(i, _)| i as u32 + 1))
                 .collect()
         });
-        let mut boundary = offset.min(text.len());
-        while !text.is_char_boundary(boundary) {
-            boundary -= 1;
-        }
+        let boundary = text.floor_char_boundary(offset);
         let line = starts.partition_point(|start| *start as usize <= boundary);
         let line_start = starts[line - 1] as usize;
         let column = text[line_start..boundary].chars().count() + 1;
         (line as u32, column as u32)
     }
-}
-
-fn newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.bytes()
-        .enumerate()
-        .filter(|(_, b)| *b == b'\n')
-        .map(|(i, _)| i)
 }
 
 /// Index of a function: (unit, function index in that unit's facts).
